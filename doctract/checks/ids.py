@@ -1,0 +1,228 @@
+"""Rules that follow ids and etags from step to step, in the order a reader runs them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from doctract.checks.registry import Hit, rule
+from doctract.corpus import Corpus, ids_in
+from doctract.entities import ID_FIELDS, COLLECTIONS, collections_in_path
+from doctract.extractors.jsonparse import locate
+from doctract.findings import Severity
+from doctract.model import CurlRequest, JsonDoc, Pos, Step, Tutorial
+from doctract.urls import HEX_ID, UUID, split_url
+
+_WRITE_METHODS = frozenset({"PATCH", "PUT"})
+
+
+@dataclass(frozen=True, slots=True)
+class IdRef:
+    id: str
+    collection: str | None
+    pos: Pos
+
+
+@dataclass
+class Trail:
+    """What the reader has seen so far: ids produced, entities created, latest etags."""
+
+    produced: set[str] = field(default_factory=set)
+    created: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    etags: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def learn(self, step: Step) -> None:
+        self.produced |= ids_in(step.prose)
+        for table in step.tables:
+            for row in table.rows:
+                self.produced |= ids_in(" ".join(row.cells))
+        for response in step.responses:
+            body = response.body
+            if body is None or not body.valid:
+                continue
+            self.produced |= ids_in(body.text)
+            entity = _entity_of(body.value)
+            if entity is None:
+                continue
+            entity_id, etag = entity
+            created = _created_collection(step)
+            if created and entity_id:
+                self.created.setdefault(created, []).append((entity_id, response.pos.line))
+            if entity_id and etag:
+                self.etags[entity_id] = (etag, locate(body, ["etag"]).line)
+
+
+def _entity_of(value: Any) -> tuple[str, str] | None:
+    if isinstance(value, dict) and isinstance(value.get("items"), list) and value["items"]:
+        value = value["items"][0]
+    if not isinstance(value, dict) or not isinstance(value.get("id"), str):
+        return None
+    etag = value.get("etag")
+    return value["id"].lower(), _bare_etag(etag) if isinstance(etag, str) else ""
+
+
+def _bare_etag(text: str) -> str:
+    text = text.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    return text.strip('"').strip("\\").strip('"')
+
+
+def _created_collection(step: Step) -> str | None:
+    for request in step.requests:
+        if request.method != "POST":
+            continue
+        found = collections_in_path(split_url(request.url)[1])
+        if found and found[-1][1] is None:
+            return found[-1][0]
+    return None
+
+
+def _is_id(text: str) -> bool:
+    return bool(UUID.fullmatch(text) or HEX_ID.fullmatch(text))
+
+
+def references(request: CurlRequest) -> Iterator[IdRef]:
+    """Entity ids a request uses: in its path, its query, and id fields of its body."""
+    _, path, query = split_url(request.url)
+    for collection, entity_id in collections_in_path(path):
+        if entity_id and _is_id(entity_id) and collection not in ("connectionSpecs", "flowSpecs"):
+            yield IdRef(entity_id.lower(), collection, request.url_pos)
+    for found in ids_in(query):
+        yield IdRef(found, "flows" if "flowId" in query else None, request.url_pos)
+    body = request.body
+    if body is not None and body.valid:
+        yield from _body_refs(body, body.value, [])
+
+
+def _body_refs(doc: JsonDoc, value: Any, path: list[str | int]) -> Iterator[IdRef]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            collection = ID_FIELDS.get(key)
+            values = item if isinstance(item, list) else [item]
+            if collection is not None:
+                for index, one in enumerate(values):
+                    if isinstance(one, str) and _is_id(one):
+                        where = [*path, key, index] if isinstance(item, list) else [*path, key]
+                        yield IdRef(one.lower(), collection, locate(doc, where))
+            else:
+                yield from _body_refs(doc, item, [*path, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _body_refs(doc, item, [*path, index])
+
+
+def _walk(tutorial: Tutorial) -> Iterator[tuple[Step, Trail]]:
+    trail = Trail()
+    for step in tutorial.steps:
+        yield step, trail
+        trail.learn(step)
+
+
+@rule("id-not-from-earlier-step", Severity.WARNING)
+def id_not_from_earlier_step(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A request uses an id other than the one the tutorial created for that entity earlier.
+
+    E.g. the tutorial creates base connection `7038...` and later updates `139f...`: a reader
+    following the steps gets 404, and a replay cannot chain the ids.
+    """
+    for hit, _ in _id_hits(tutorial, corpus):
+        if hit is not None:
+            yield hit
+
+
+@rule("id-unknown", Severity.INFO)
+def id_unknown(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A request uses an id that no earlier response, table, prose or spec lookup produced.
+
+    Usually a prerequisite from another tutorial; worth a link so readers know where it comes
+    from, and a replay needs it configured.
+    """
+    for _, hit in _id_hits(tutorial, corpus):
+        if hit is not None:
+            yield hit
+
+
+def _id_hits(tutorial: Tutorial, corpus: Corpus) -> Iterator[tuple[Hit | None, Hit | None]]:
+    seen: set[str] = set()
+    for step, trail in _walk(tutorial):
+        for request in step.requests:
+            for ref in references(request):
+                if ref.id in seen or ref.id in trail.produced or ref.id in corpus.lookup_ids:
+                    continue
+                seen.add(ref.id)
+                created = trail.created.get(ref.collection or "")
+                if created:
+                    made, line = created[-1]
+                    yield Hit(ref.pos, f"the request uses {ref.collection} id {ref.id}, but the "
+                              f"tutorial created {made} (line {line})",
+                              f"use {made}, the id returned earlier"), None
+                else:
+                    what = f"{ref.collection} id" if ref.collection in COLLECTIONS else "id"
+                    yield None, Hit(ref.pos, f"the {what} {ref.id} comes from no earlier step of "
+                                    "this tutorial", "say where the reader gets this id")
+
+
+@rule("if-match-unquoted", Severity.ERROR)
+def if_match_unquoted(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """An If-Match header carries a bare etag; etags are quoted strings and the API rejects it."""
+    for step in tutorial.steps:
+        for request in step.requests:
+            header = request.header("If-Match")
+            if header is None:
+                continue
+            value = header.value.strip()
+            if value.startswith(('"', 'W/"', "\\\"")) or value == "*":
+                continue
+            if value.startswith("{") and value.endswith("}"):
+                continue  # a placeholder that stands for the quoted etag
+            yield Hit(header.pos, f"the If-Match etag {value} is not quoted",
+                      f"write -H 'If-Match: \"{value}\"'")
+
+
+@rule("if-match-stale", Severity.WARNING)
+def if_match_stale(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """An If-Match etag differs from the latest etag the tutorial showed for that entity.
+
+    Following the steps, the API answers 412 Precondition Failed.
+    """
+    for step, trail in _walk(tutorial):
+        for request in step.requests:
+            header = request.header("If-Match")
+            if header is None:
+                continue
+            ids = [i for c, i in collections_in_path(split_url(request.url)[1]) if i]
+            if not ids or ids[-1].lower() not in trail.etags:
+                continue
+            want, line = trail.etags[ids[-1].lower()]
+            have = _bare_etag(header.value)
+            if have and "{" not in have and have != want:
+                yield Hit(header.pos, f"If-Match {have} is not the etag the tutorial showed for "
+                          f"this entity ({want}, line {line})", f'use "{want}"')
+
+
+@rule("etag-unchanged", Severity.WARNING)
+def etag_unchanged(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """An update or action response shows the same etag the entity had before the change.
+
+    Every write gives an entity a new etag; a response example that repeats the old one was
+    copied, and readers who reuse it in If-Match get 412.
+    """
+    for step, trail in _walk(tutorial):
+        writes = [r for r in step.requests
+                  if r.method in _WRITE_METHODS or split_url(r.url)[1].endswith("/action")]
+        if not writes:
+            continue
+        for response in step.responses:
+            body = response.body
+            if body is None or not body.valid:
+                continue
+            entity = _entity_of(body.value)
+            if entity is None or not entity[1] or entity[0] not in trail.etags:
+                continue
+            before, line = trail.etags[entity[0]]
+            if before == entity[1]:
+                yield Hit(locate(body, ["etag"]), f"the {writes[0].method} response repeats the "
+                          f"etag {before} shown before the change (line {line})",
+                          "show a new etag in the response example")

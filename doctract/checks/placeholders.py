@@ -1,0 +1,83 @@
+"""Rules about placeholder names: API format vs parameter table, and across the doc set."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from doctract.checks.registry import Hit, rule
+from doctract.corpus import Corpus, leaf_strings
+from doctract.findings import Severity
+from doctract.model import Pos, Tutorial
+from doctract.urls import PLACEHOLDER
+
+
+def cell_name(cell: str) -> str:
+    """The name a table's first cell documents, without Markdown emphasis or code marks."""
+    return cell.strip().strip("`*_ ").strip()
+
+
+@rule("placeholder-mismatch", Severity.WARNING)
+def placeholder_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A parameter table documents a placeholder that the step's API format does not use.
+
+    For example the API format says `DELETE /connections/{CONNECTION_ID}` while the table
+    below it explains `{BASE_CONNECTION_ID}`.
+    """
+    for step in tutorial.steps:
+        fmt = step.api_format
+        if fmt is None:
+            continue
+        used = set(PLACEHOLDER.findall(fmt.path + "?" + fmt.query))
+        for table in step.tables:
+            for row in table.rows:
+                name = cell_name(row.cells[0]) if row.cells else ""
+                m = PLACEHOLDER.fullmatch(name)
+                if m and m.group(1) not in used:
+                    listed = ", ".join(f"{{{u}}}" for u in sorted(used)) or "no placeholder"
+                    yield Hit(row.pos, f"the table documents {name} but the API format uses "
+                              f"{listed}", "use the same placeholder name in both",
+                              f"API format (line {fmt.pos.line})")
+
+
+@rule("placeholder-inconsistent", Severity.INFO)
+def placeholder_inconsistent(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A header or body field uses a placeholder name that the rest of the doc set names otherwise.
+
+    E.g. `x-gw-ims-org-id: {IMS_ORG}` where the other tutorials write `{ORG_ID}`: readers and
+    the replay configuration then need two names for one value.
+    """
+    reported: set[tuple[str, str]] = set()
+    for step in tutorial.steps:
+        for request in step.requests:
+            for header in request.headers:
+                for name in PLACEHOLDER.findall(header.value):
+                    key = header.name.lower()
+                    hit = _minority(corpus.header_placeholders.get(key), name)
+                    if hit and (key, name) not in reported:
+                        reported.add((key, name))
+                        yield _hit(header.pos, f"header {header.name}", name, hit)
+            if request.body is None or not request.body.valid:
+                continue
+            for path, value in leaf_strings(request.body.value):
+                m = PLACEHOLDER.fullmatch(value)
+                if not m:
+                    continue
+                hit = _minority(corpus.field_placeholders.get(path), m.group(1))
+                if hit and (path, m.group(1)) not in reported:
+                    reported.add((path, m.group(1)))
+                    yield _hit(request.body.pos, f"field {path}", m.group(1), hit)
+
+
+def _minority(counts: Counter[str] | None, name: str) -> tuple[str, int] | None:
+    if not counts:
+        return None
+    best, best_count = counts.most_common(1)[0]
+    if best != name and best_count >= 2 and best_count > counts[name]:
+        return best, best_count
+    return None
+
+
+def _hit(pos: Pos, what: str, name: str, usual: tuple[str, int]) -> Hit:
+    return Hit(pos, f"{what} uses {{{name}}} where {usual[1]} other tutorials use {{{usual[0]}}}",
+               f"rename it to {{{usual[0]}}}")

@@ -1,0 +1,63 @@
+"""The one registry of rules: id, default severity, docs, and the plain function that checks.
+
+A check is `check(tutorial, corpus) -> Iterable[Hit]`; the registry turns hits into findings.
+Tutorial-local rules ignore the corpus; cross-document rules read the facts it gathered.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from doctract.findings import Finding, Severity
+from doctract.model import Pos, Tutorial
+
+if TYPE_CHECKING:
+    from doctract.corpus import Corpus
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    pos: Pos
+    message: str
+    hint: str = ""
+    evidence: str | None = None
+
+
+Check = Callable[[Tutorial, "Corpus"], Iterable[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    doc: str
+    check: Check
+    supersedes: frozenset[str] = frozenset()
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0]
+
+    def run(self, tutorial: Tutorial, corpus: Corpus) -> Iterator[Finding]:
+        for hit in self.check(tutorial, corpus):
+            yield Finding(self.id, self.severity, tutorial.path, hit.pos.line, hit.pos.column,
+                          hit.message, hit.hint, hit.evidence)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: Severity, supersedes: Iterable[str] = ()) -> Callable[[Check], Check]:
+    """Register a check under a stable kebab-case id; its docstring is the rule's doc."""
+
+    def register(check: Check) -> Check:
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id} registered twice")
+        doc = inspect.cleandoc(check.__doc__ or rule_id)
+        RULES[rule_id] = Rule(rule_id, severity, doc, check, frozenset(supersedes))
+        return check
+
+    return register

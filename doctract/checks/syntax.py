@@ -1,0 +1,94 @@
+"""Rules for examples that do not parse: JSON, curl/shell, fences."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from doctract.checks.registry import Hit, rule
+from doctract.corpus import Corpus
+from doctract.findings import Severity
+from doctract.model import JsonDoc, Tutorial
+
+KNOWN_LANGUAGES = frozenset({
+    "", "http", "https", "shell", "sh", "bash", "zsh", "console", "curl", "json", "jsonc",
+    "javascript", "js", "typescript", "ts", "python", "py", "java", "yaml", "yml", "xml", "html",
+    "text", "txt", "plaintext", "graphql", "sql", "csv", "markdown", "md", "powershell", "ruby",
+    "go", "php", "csharp", "c#", "kotlin", "swift", "ini", "toml", "diff",
+})
+
+
+def json_docs(tutorial: Tutorial) -> Iterator[JsonDoc]:
+    for step in tutorial.steps:
+        for request in step.requests:
+            if request.body is not None:
+                yield request.body
+        yield from step.request_bodies
+        for response in step.responses:
+            if response.body is not None:
+                yield response.body
+        yield from step.other_json
+
+
+@rule("json-syntax", Severity.ERROR)
+def json_syntax(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A JSON example (request body or response) is not valid JSON.
+
+    Every error in a block is reported at its own line, including bare placeholders such as
+    `"host": {HOST}` that must be quoted. Placeholders inside strings are fine.
+    """
+    for doc in json_docs(tutorial):
+        for error in doc.errors:
+            yield Hit(error.pos, error.message, error.hint)
+
+
+def _curl_rule(code: str) -> None:
+    def check(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+        for step in tutorial.steps:
+            for request in step.requests:
+                for diag in request.diagnostics:
+                    if diag.code == code:
+                        yield Hit(diag.pos, diag.message, diag.hint)
+
+    check.__doc__ = _CURL_DOCS[code][1]
+    rule(code, _CURL_DOCS[code][0])(check)
+
+
+_CURL_DOCS = {
+    "curl-missing-command": (Severity.ERROR, """A shell example has curl's arguments but no `curl`.
+
+        The block starts with the URL or a flag, so pasting it runs nothing useful."""),
+    "curl-broken-continuation": (Severity.ERROR, """A line of a curl command lost its trailing `\\`.
+
+        The shell ends the command there and runs the following lines (headers, body) as a
+        separate command, so the request is sent without them."""),
+    "curl-dangling-continuation": (Severity.WARNING, """The last line of a curl command ends with `\\`.
+
+        The shell waits for another line instead of running the command."""),
+    "curl-unbalanced-quote": (Severity.ERROR, """A quote in a curl command is never closed.
+
+        Everything up to the end of the block becomes one argument."""),
+    "curl-unknown-flag": (Severity.WARNING, """A curl command uses an option curl does not have."""),
+    "curl-missing-url": (Severity.ERROR, """A curl command has no URL."""),
+}
+for _code in _CURL_DOCS:
+    _curl_rule(_code)
+
+
+@rule("unclosed-fence", Severity.ERROR)
+def unclosed_fence(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A code fence is never closed, so the rest of the document renders as code."""
+    for diag in tutorial.diagnostics:
+        if diag.code == "unclosed-fence":
+            yield Hit(diag.pos, diag.message, diag.hint)
+
+
+@rule("unknown-fence-language", Severity.WARNING)
+def unknown_fence_language(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A code fence is tagged with a language no renderer knows (often a typo: `jsn`, `shel`)."""
+    for step in tutorial.steps:
+        for block in step.blocks:
+            if block.fenced and tutorial.form == "markdown" and block.lang not in KNOWN_LANGUAGES:
+                close = difflib.get_close_matches(block.lang, sorted(KNOWN_LANGUAGES - {""}), 1)
+                hint = f"did you mean `{close[0]}`?" if close else "use json, shell or http"
+                yield Hit(block.pos, f"unknown code fence language `{block.lang}`", hint)

@@ -1,0 +1,62 @@
+"""Rules comparing property tables with the bodies they describe."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from doctract.checks.placeholders import cell_name
+from doctract.checks.registry import Hit, rule
+from doctract.corpus import Corpus
+from doctract.extractors.jsonparse import keys_in
+from doctract.findings import Severity
+from doctract.model import JsonDoc, Tutorial
+from doctract.urls import PLACEHOLDER, query_pairs, split_url
+
+_FIELD_TABLE_HEADS = frozenset({"property", "parameter", "field", "attribute", "name", "key"})
+
+
+@rule("table-field-missing", Severity.WARNING)
+def table_field_missing(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A property table documents a field that the example body does not have.
+
+    The table and the example drifted apart: either the body lost the field or the table
+    describes another API version. Fields of the step's response examples count too.
+    """
+    for step in tutorial.steps:
+        docs = [r.body for r in step.requests if r.body is not None] + list(step.request_bodies)
+        if not docs:
+            continue
+        docs += [r.body for r in step.responses if r.body is not None]
+        query_keys = {k for r in step.requests for k, _ in query_pairs(split_url(r.url)[2])}
+        if step.api_format is not None:
+            query_keys |= {k for k, _ in query_pairs(step.api_format.query)}
+        for table in step.tables:
+            if not table.header or cell_name(table.header[0]).lower() not in _FIELD_TABLE_HEADS:
+                continue
+            for row in table.rows:
+                name = cell_name(row.cells[0]).rstrip(".") if row.cells else ""
+                if (not name or " " in name or "=" in name or PLACEHOLDER.search(name)
+                        or name in query_keys):
+                    continue
+                if not any(_has_field(doc, name) for doc in docs):
+                    yield Hit(row.pos, f"the table documents `{name}` but the example body has "
+                              "no such field", "document the fields the body has, or add it")
+
+
+def _has_field(doc: JsonDoc, dotted: str) -> bool:
+    parts = dotted.split(".")
+    if not doc.valid:
+        return set(parts) <= keys_in(doc)
+    return _path_exists(doc.value, parts)
+
+
+def _path_exists(value: Any, parts: list[str]) -> bool:
+    if not parts:
+        return True
+    if isinstance(value, list):
+        return any(_path_exists(item, parts) for item in value)
+    if isinstance(value, dict):
+        head = parts[0].removesuffix("[]")
+        return head in value and _path_exists(value[head], parts[1:])
+    return False

@@ -1,0 +1,83 @@
+"""The `doctract` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from doctract import __version__
+from doctract.checks import RULES
+from doctract.config import ConfigError, load_config
+from doctract.findings import Severity
+from doctract.lint import lint_paths
+from doctract.output import FORMATS, render
+
+
+def _rule_list(value: str | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    return frozenset(v.strip() for v in value.split(",") if v.strip())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="doctract")
+def main() -> None:
+    """doctract turns REST API tutorials into contract tests."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default=None,
+              help="Output format (default: text, or `format` in [tool.doctract]).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Exit 1 when a finding is at or above this severity (default: error).")
+@click.option("--select", default=None, help="Comma-separated rule ids (or globs) to run.")
+@click.option("--ignore", default=None, help="Comma-separated rule ids (or globs) to skip.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="pyproject.toml to read [tool.doctract] from (default: nearest one).")
+def lint(paths: tuple[str, ...], output_format: str | None, fail_on: str | None,
+         select: str | None, ignore: str | None, config_path: str | None) -> None:
+    """Check tutorials statically and report every divergence at its line.
+
+    PATHS are files or folders (walked for .md, .markdown and .txt files).
+    Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage or internal error.
+    """
+    try:
+        config = load_config(Path(config_path).parent if config_path else None)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    unknown = sorted(r for r in (_rule_list(select) or set()) | (_rule_list(ignore) or set())
+                     if "*" not in r and r not in RULES)
+    if unknown:
+        raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)} "
+                               "(see `doctract rules`)")
+    config = config.with_options(
+        select=_rule_list(select), ignore=_rule_list(ignore),
+        fail_on=Severity.parse(fail_on) if fail_on else None, output_format=output_format,
+    )
+    if config.output_format not in FORMATS:
+        raise click.UsageError(f"unknown format {config.output_format!r} in {config.source}")
+    result = lint_paths(list(paths), config)
+    render(result, config.output_format, sys.stdout)
+    sys.stdout.flush()
+    sys.exit(1 if result.failed(config.fail_on) else 0)
+
+
+@main.command("rules")
+@click.option("--markdown", is_flag=True, help="Print the rules as a Markdown table.")
+def rules_command(markdown: bool) -> None:
+    """List every rule with its id, default severity and summary."""
+    if markdown:
+        click.echo("| rule | severity | what it reports |\n| --- | --- | --- |")
+    for rule_id in sorted(RULES):
+        rule = RULES[rule_id]
+        if markdown:
+            click.echo(f"| `{rule_id}` | {rule.severity.value} | {rule.summary} |")
+        else:
+            click.echo(f"{rule_id:28} {rule.severity.value:8} {rule.summary}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,88 @@
+"""`[tool.doctract]` in pyproject.toml, merged under command-line options."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from doctract.findings import Severity
+
+DEFAULT_EXTENSIONS = (".md", ".markdown", ".txt")
+
+
+class ConfigError(ValueError):
+    """A configuration value doctract cannot use; reported as one line, exit status 2."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+    fail_on: Severity = Severity.ERROR
+    output_format: str = "text"
+    required_headers: tuple[str, ...] = ()
+    host: str | None = None
+    exclude: tuple[str, ...] = ()
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def with_options(self, **changes: Any) -> Config:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def find_pyproject(start: Path) -> Path | None:
+    for folder in [start, *start.parents]:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(start: Path | None = None) -> Config:
+    path = find_pyproject((start or Path.cwd()).resolve())
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    table = data.get("tool", {}).get("doctract", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.doctract] must be a table")
+    return from_table(table, str(path))
+
+
+def from_table(table: dict[str, Any], source: str) -> Config:
+    known = {"select", "ignore", "fail-on", "format", "required-headers", "host", "exclude",
+             "extensions"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{source}: unknown [tool.doctract] key(s): {', '.join(unknown)}")
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{source}: [tool.doctract] {key} must be a list of strings")
+        return tuple(value)
+
+    try:
+        fail_on = Severity.parse(str(table.get("fail-on", "error")))
+    except ValueError as exc:
+        raise ConfigError(f"{source}: fail-on: {exc}") from None
+    host = table.get("host")
+    return Config(
+        select=frozenset(strings("select")),
+        ignore=frozenset(strings("ignore")),
+        fail_on=fail_on,
+        output_format=str(table.get("format", "text")),
+        required_headers=strings("required-headers"),
+        host=str(host).lower() if host else None,
+        exclude=strings("exclude"),
+        extensions=strings("extensions") or DEFAULT_EXTENSIONS,
+        source=source,
+    )

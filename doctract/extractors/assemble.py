@@ -1,0 +1,135 @@
+"""Document events to the tutorial model: steps with API format, requests, responses, tables."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from doctract.extractors.curl import looks_like_curl, parse_curl
+from doctract.extractors.events import (
+    CodeEvent,
+    DiagnosticEvent,
+    Event,
+    HeadingEvent,
+    LabelEvent,
+    ProseEvent,
+    TableEvent,
+)
+from doctract.extractors.jsonparse import parse_json
+from doctract.model import (
+    ApiFormat,
+    CodeBlock,
+    CurlRequest,
+    Diagnostic,
+    EndpointMention,
+    JsonDoc,
+    Pos,
+    ResponseExample,
+    Step,
+    Table,
+    Tutorial,
+)
+
+_API_FORMAT = re.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(/\S*)\s*$")
+_STATUS = re.compile(r"\bHTTP(?:\s+status)?(?:\s+code)?\s+(\d{3})\b|\bstatus(?:\s+code)?\s+(\d{3})\b",
+                     re.IGNORECASE)
+_MENTION = re.compile(
+    r"(?:\b(GET|POST|PUT|PATCH|DELETE)\s+request\s+to\s+(?:the\s+)?)?`?(/[A-Za-z][\w{}./-]*)`?"
+    r"\s+endpoint")
+_SHELL_LANGS = frozenset({"shell", "sh", "bash", "console", "curl", "zsh"})
+_HTTP_LANGS = frozenset({"http", "https"})
+
+
+@dataclass
+class _StepBuilder:
+    title: str
+    anchor: str
+    pos: Pos
+    prose: list[str] = field(default_factory=list)
+    api_format: ApiFormat | None = None
+    requests: list[CurlRequest] = field(default_factory=list)
+    request_bodies: list[JsonDoc] = field(default_factory=list)
+    responses: list[ResponseExample] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    mentions: list[EndpointMention] = field(default_factory=list)
+    other_json: list[JsonDoc] = field(default_factory=list)
+    blocks: list[CodeBlock] = field(default_factory=list)
+    label: str | None = None
+    status: int | None = None
+    status_pos: Pos | None = None
+
+    def build(self) -> Step:
+        if self.status is not None and self.status_pos is not None and not any(
+            r.status == self.status for r in self.responses
+        ):
+            self.responses.append(ResponseExample(self.status, None, self.status_pos))
+        return Step(
+            self.title, self.anchor, self.pos, "\n".join(self.prose), self.api_format,
+            tuple(self.requests), tuple(self.request_bodies), tuple(self.responses),
+            tuple(self.tables), tuple(self.mentions), tuple(self.other_json), tuple(self.blocks),
+        )
+
+    def add_prose(self, text: str, pos: Pos) -> None:
+        self.prose.append(text)
+        if self.label is None:
+            for m in _MENTION.finditer(text):
+                self.mentions.append(EndpointMention(m.group(2).rstrip("./"), m.group(1), pos))
+        if self.label == "response" and self.status is None:
+            m = _STATUS.search(text)
+            if m:
+                self.status = int(m.group(1) or m.group(2))
+                self.status_pos = pos
+
+    def add_code(self, block: CodeBlock) -> None:
+        self.blocks.append(block)
+        lines = block.lines
+        if not lines:
+            return
+        lang = block.lang
+        first = next((sl for sl in lines if sl.text.strip()), lines[0])
+        api = _API_FORMAT.match(first.text)
+        nonblank = [sl for sl in lines if sl.text.strip()]
+        if api and len(nonblank) == 1 and (lang in _HTTP_LANGS or lang == "" or
+                                           self.label == "api-format"):
+            method, target = api.group(1), api.group(2)
+            path, _, query = target.partition("?")
+            col = first.column + len(first.text) - len(first.text.lstrip())
+            self.api_format = ApiFormat(method, path, query, Pos(first.line, col))
+            return
+        if lang in _SHELL_LANGS or (lang in ("", "text", *_HTTP_LANGS) and looks_like_curl(lines)):
+            self.requests.extend(parse_curl(lines))
+            return
+        stripped = first.text.lstrip()
+        if lang == "json" or (lang == "" and stripped.startswith(("{", "["))):
+            doc = parse_json(lines)
+            if self.label == "response":
+                self.responses.append(ResponseExample(self.status, doc, block.pos))
+                self.status = None
+                self.status_pos = None
+            elif self.label == "request" and not self.requests:
+                self.request_bodies.append(doc)
+            else:
+                self.other_json.append(doc)
+
+
+def assemble(path: str, title: str, form: str, events: list[Event]) -> Tutorial:
+    steps: list[Step] = []
+    diagnostics: list[Diagnostic] = []
+    current = _StepBuilder(title, "", Pos(1, 1))
+    for event in events:
+        if isinstance(event, HeadingEvent):
+            steps.append(current.build())
+            current = _StepBuilder(event.text, event.anchor, event.pos)
+        elif isinstance(event, LabelEvent):
+            current.label = event.label
+        elif isinstance(event, ProseEvent):
+            current.add_prose(event.text, event.pos)
+        elif isinstance(event, CodeEvent):
+            current.add_code(event.block)
+        elif isinstance(event, TableEvent):
+            current.tables.append(event.table)
+        elif isinstance(event, DiagnosticEvent):
+            diagnostics.append(event.diagnostic)
+    steps.append(current.build())
+    kept = tuple(s for s in steps if s.blocks or s.tables or s.api_format or s.responses)
+    return Tutorial(path, title, form, kept, tuple(diagnostics))

@@ -1,0 +1,146 @@
+"""Markdown tutorials (Adobe-flavoured CommonMark with GFM tables) to document events.
+
+Built on markdown-it-py's token stream: its line maps give every block's source lines, and
+HTML blocks (which hide code in `<!-- ... -->`) are skipped as the rendered page would skip them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from doctract.extractors.events import (
+    CodeEvent,
+    DiagnosticEvent,
+    Event,
+    HeadingEvent,
+    LabelEvent,
+    ProseEvent,
+    TableEvent,
+    label_of,
+    plain_text,
+    split_anchor,
+)
+from doctract.model import CodeBlock, Diagnostic, Pos, SourceLine, Table, TableRow
+
+_FRONT_MATTER_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def front_matter(lines: list[str]) -> tuple[int, str]:
+    """The number of front-matter lines at the top (0 if none) and its `title:`."""
+    if not lines or lines[0].strip() != "---":
+        return 0, ""
+    for i in range(1, min(len(lines), 200)):
+        if lines[i].strip() in ("---", "..."):
+            m = _FRONT_MATTER_TITLE.search("\n".join(lines[1:i]))
+            return i + 1, (m.group(1).strip("'\"") if m else "")
+    return 0, ""
+
+
+def markdown_events(text: str) -> tuple[str, list[Event]]:
+    """The title and the event stream of a Markdown tutorial."""
+    lines = text.split("\n")
+    skip, title = front_matter(lines)
+    body = "\n" * skip + "\n".join(lines[skip:]) if skip else text
+    tokens = parser().parse(body)
+    events: list[Event] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        ttype = tok.type
+        if ttype == "heading_open":
+            content = tokens[i + 1].content if i + 1 < n else ""
+            heading, anchor = split_anchor(plain_text(content))
+            line = tok.map[0] + 1 if tok.map else 1
+            level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
+            if level == 1 and not title:
+                title = heading
+            events.append(HeadingEvent(heading, anchor, level, Pos(line, 1)))
+            i += 3
+            continue
+        if ttype == "paragraph_open":
+            content = tokens[i + 1].content if i + 1 < n else ""
+            line = tok.map[0] + 1 if tok.map else 1
+            label = label_of(content)
+            if label is not None:
+                events.append(LabelEvent(label, Pos(line, 1)))
+            else:
+                events.append(ProseEvent(plain_text(content), Pos(line, 1)))
+            i += 3
+            continue
+        if ttype in ("fence", "code_block"):
+            events.extend(_code_events(tok, lines))
+        elif ttype == "table_open":
+            table, i = _table(tokens, i)
+            events.append(TableEvent(table))
+            continue
+        i += 1
+    return title, events
+
+
+def _code_events(tok: Token, lines: list[str]) -> list[Event]:
+    start = tok.map[0] if tok.map else 0
+    end = tok.map[1] if tok.map else start
+    fenced = tok.type == "fence"
+    info = tok.info.strip()
+    lang = info.split()[0].lower().strip("{}.") if info else ""
+    content = tok.content.split("\n")
+    if content and content[-1] == "":
+        content.pop()
+    first = start + 1 if fenced else start
+    code_lines = []
+    for k, text in enumerate(content):
+        li = first + k
+        src = lines[li] if li < len(lines) else text
+        col = len(src) - len(text) + 1 if text and src.endswith(text) else 1
+        code_lines.append(SourceLine(text, li + 1, col))
+    block = CodeBlock(lang, info, tuple(code_lines), Pos(start + 1, 1), fenced)
+    events: list[Event] = [CodeEvent(block)]
+    if fenced:
+        closing = lines[end - 1].strip() if 0 < end <= len(lines) else ""
+        marker = tok.markup
+        if end - start < 2 or not (closing.startswith(marker) and set(closing) <= set(marker[0])):
+            events.append(DiagnosticEvent(Diagnostic(
+                "unclosed-fence", f"the code fence opened here with {marker} is never closed",
+                Pos(start + 1, 1), f"close it with a line of {marker}")))
+    return events
+
+
+def _table(tokens: list[Token], i: int) -> tuple[Table, int]:
+    start_tok = tokens[i]
+    header: list[str] = []
+    rows: list[TableRow] = []
+    cells: list[str] = []
+    row_line = 1
+    in_head = False
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "thead_open":
+            in_head = True
+        elif tok.type == "thead_close":
+            in_head = False
+        elif tok.type == "tr_open":
+            cells = []
+            row_line = tok.map[0] + 1 if tok.map else row_line
+        elif tok.type == "inline":
+            cells.append(plain_text(tok.content.strip()))
+        elif tok.type == "tr_close":
+            if in_head:
+                header = cells
+            else:
+                rows.append(TableRow(tuple(cells), Pos(row_line, 1)))
+        elif tok.type == "table_close":
+            i += 1
+            break
+        i += 1
+    line = start_tok.map[0] + 1 if start_tok.map else 1
+    return Table(tuple(header), tuple(rows), Pos(line, 1)), i

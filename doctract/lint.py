@@ -1,0 +1,149 @@
+"""The lint job: find documents, extract them, run every selected rule, collect findings."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from doctract.checks import RULES
+from doctract.checks.registry import Hit, rule
+from doctract.config import Config
+from doctract.corpus import Corpus
+from doctract.extractors import extract
+from doctract.findings import Finding, Severity
+from doctract.model import Pos, Tutorial
+
+
+@rule("read-error", Severity.ERROR)
+def _read_error(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
+    """A file cannot be read or is not UTF-8 text; it is reported and the other files still run."""
+    return ()
+
+
+@rule("internal-error", Severity.ERROR)
+def _internal_error(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
+    """doctract itself failed on a file (a bug: please report it); other files and rules still run."""
+    return ()
+
+
+@dataclass(frozen=True)
+class LintResult:
+    findings: tuple[Finding, ...]
+    files: int
+
+    def failed(self, threshold: Severity) -> bool:
+        return any(f.severity.rank >= threshold.rank for f in self.findings)
+
+
+def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[Finding]]:
+    """Files to lint: the files named, and under each folder those with a doc extension."""
+    found: list[str] = []
+    problems: list[Finding] = []
+    for given in paths:
+        if os.path.isdir(given):
+            for root, dirs, files in os.walk(given):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    if name.lower().endswith(config.extensions) and not _excluded(full, config):
+                        found.append(full)
+        elif os.path.exists(given):
+            found.append(given)
+        else:
+            problems.append(Finding("read-error", Severity.ERROR, given, 1, 1,
+                                    "no such file or folder", "check the path"))
+    return list(dict.fromkeys(found)), problems
+
+
+def _excluded(path: str, config: Config) -> bool:
+    posix = Path(path).as_posix()
+    return any(fnmatch.fnmatch(posix, pattern) for pattern in config.exclude)
+
+
+def read_document(path: str) -> tuple[str | None, Finding | None]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return None, Finding("read-error", Severity.ERROR, path, 1, 1,
+                             f"cannot read the file: {exc.strerror or exc}", "")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Finding("read-error", Severity.ERROR, path, line, col,
+                             "the file is not UTF-8 text", "save it as UTF-8")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, Finding("read-error", Severity.ERROR, path, line, 1,
+                             "the file contains NUL bytes: it is binary, not a document", "")
+    return text, None
+
+
+def active_rules(config: Config) -> list[str]:
+    selected = [r for r in RULES if not config.select or _matches(r, config.select)]
+    return [r for r in selected if not _matches(r, config.ignore)]
+
+
+def _matches(rule_id: str, patterns: Iterable[str]) -> bool:
+    return any(rule_id == p or fnmatch.fnmatch(rule_id, p) for p in patterns)
+
+
+def lint_documents(documents: Sequence[tuple[str, str]], config: Config,
+                   extra: Sequence[Finding] = ()) -> LintResult:
+    """Lint documents given as (path, text): the pure core of the lint job."""
+    findings: list[Finding] = list(extra)
+    tutorials: list[Tutorial] = []
+    for path, text in documents:
+        try:
+            tutorials.append(extract(path, text))
+        except Exception as exc:  # a bug in doctract must not lose the other files
+            findings.append(_internal(path, "extraction", exc))
+    corpus = Corpus.build(tutorials, config.required_headers, config.host)
+    rules = [RULES[r] for r in active_rules(config)]
+    for tutorial in tutorials:
+        found: list[Finding] = []
+        for current in rules:
+            try:
+                found.extend(current.run(tutorial, corpus))
+            except Exception as exc:
+                found.append(_internal(tutorial.path, f"rule {current.id}", exc))
+        findings.extend(_drop_superseded(found))
+    selected = set(active_rules(config))
+    kept = [f for f in findings if f.rule in selected]
+    kept = list(dict.fromkeys(kept))
+    kept.sort(key=lambda f: f.sort_key)
+    return LintResult(tuple(kept), len(documents) + sum(1 for f in extra))
+
+
+def _internal(path: str, where: str, exc: Exception) -> Finding:
+    return Finding("internal-error", Severity.ERROR, path, 1, 1,
+                   f"doctract failed in {where}: {type(exc).__name__}: {exc}",
+                   "please report this with the document")
+
+
+def _drop_superseded(found: list[Finding]) -> list[Finding]:
+    """A specific finding hides generic ones at the same line (one defect, one message)."""
+    covered: set[tuple[str, int]] = set()
+    for finding in found:
+        for other in RULES[finding.rule].supersedes:
+            covered.add((other, finding.line))
+    return [f for f in found if (f.rule, f.line) not in covered]
+
+
+def lint_paths(paths: Sequence[str], config: Config) -> LintResult:
+    files, problems = discover(paths, config)
+    documents: list[tuple[str, str]] = []
+    for path in files:
+        text, problem = read_document(path)
+        if problem is not None:
+            problems.append(problem)
+        elif text is not None:
+            documents.append((path, text))
+    return lint_documents(documents, config, problems)
+
+
+__all__ = ["LintResult", "Pos", "discover", "lint_documents", "lint_paths", "read_document"]

@@ -1,0 +1,35 @@
+"""The terminal format: one line a finding (`path:line:col`), its hint, and a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+
+from doctract.lint import LintResult
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def render_text(result: LintResult, out: TextIO) -> None:
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    for f in result.findings:
+        style = _STYLE[f.severity.value]
+        console.print(
+            f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: [{style}]{f.severity.value}[/] "
+            f"[dim]{f.rule}[/] {escape(f.message)}"
+        )
+        if f.hint:
+            console.print(f"    [green]hint:[/] {escape(f.hint)}")
+    counts = Counter(f.severity.value for f in result.findings)
+    files = result.files
+    if not result.findings:
+        console.print(f"[green]No findings[/] in {files} file{'s' if files != 1 else ''}.")
+        return
+    console.print(
+        f"\n{len(result.findings)} findings in {files} files: "
+        f"[bold red]{counts['error']} errors[/], [yellow]{counts['warning']} warnings[/], "
+        f"[cyan]{counts['info']} info[/]"
+    )

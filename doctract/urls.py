@@ -1,0 +1,78 @@
+"""URLs, paths, queries and placeholders as the docs write them."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+PLACEHOLDER = re.compile(r"\{\{?([A-Za-z_][A-Za-z0-9_.\-]*)\}\}?")
+ANY_PLACEHOLDER = re.compile(
+    r"\{\{?[A-Za-z_][A-Za-z0-9_.\-]*\}\}?|<[A-Za-z_][A-Za-z0-9_\-]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"
+    r"|\b(?:YOUR|MY)_[A-Z0-9_]+\b"
+)
+UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+HEX_ID = re.compile(r"\b[0-9a-f]{32}\b")
+
+
+def split_url(url: str) -> tuple[str, str, str]:
+    """(host, path, query) of a documented URL; tolerant of placeholders and missing schemes."""
+    text = url.strip()
+    if "://" not in text:
+        path, _, query = text.partition("?")
+        return "", path, query
+    try:
+        parts = urlsplit(text)
+        return parts.hostname or parts.netloc, parts.path, parts.query
+    except ValueError:
+        rest = text.split("://", 1)[1]
+        host, _, tail = rest.partition("/")
+        path, _, query = ("/" + tail).partition("?")
+        return host, path, query
+
+
+def segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s]
+
+
+def query_pairs(query: str) -> list[tuple[str, str]]:
+    """`a=1&property=name=="X"` -> [("a", "1"), ("property", 'name=="X"')], percent-decoded."""
+    pairs = []
+    for part in query.split("&"):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        pairs.append((unquote(key), unquote(value)))
+    return pairs
+
+
+def template_regex(template: str) -> re.Pattern[str]:
+    """A regex matching a value in which each `{PLACEHOLDER}` stands for any text."""
+    out = []
+    last = 0
+    for m in PLACEHOLDER.finditer(template):
+        out.append(re.escape(template[last:m.start()]))
+        out.append(r".+")
+        last = m.end()
+    out.append(re.escape(template[last:]))
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
+
+
+def is_placeholder(text: str) -> bool:
+    return bool(ANY_PLACEHOLDER.fullmatch(text.strip()))
+
+
+def path_matches(template: str, path: str) -> bool:
+    """True when the URL path ends with the API-format path, placeholders matching a segment."""
+    want = segments(template)
+    have = segments(path)
+    if len(have) < len(want):
+        return False
+    tail = have[len(have) - len(want):] if want else []
+    for w, h in zip(want, tail, strict=True):
+        if PLACEHOLDER.fullmatch(w) or PLACEHOLDER.search(w) and template_regex(w).match(h):
+            continue
+        if PLACEHOLDER.search(h):
+            continue
+        if w != h:
+            return False
+    return True
