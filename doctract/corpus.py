@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from doctract.model import CurlRequest, JsonDoc, Pos, Tutorial
-from doctract.urls import HEX_ID, PLACEHOLDER, UUID, split_url
+from doctract.urls import HEX_ID, UUID, placeholder_name, placeholder_names, split_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +60,16 @@ class Corpus:
         for step in tutorial.steps:
             for request in step.requests:
                 host = split_url(request.url)[0]
-                if host and not PLACEHOLDER.search(host):
+                if host and "{" not in host:
                     self.hosts[host.lower()] += 1
                 for header in request.headers:
-                    for name in PLACEHOLDER.findall(header.value):
+                    for name in placeholder_names(header.value):
                         seen_headers.add((header.name.lower(), name))
                 if request.body is not None and request.body.valid:
-                    for path, value in leaf_strings(request.body.value):
-                        m = PLACEHOLDER.fullmatch(value)
-                        if m:
-                            seen_fields.add((path, m.group(1)))
+                    for path, value, _ in leaf_strings(request.body.value):
+                        name = placeholder_name(value)
+                        if name:
+                            seen_fields.add((path, name))
                 if _is_lookup(request):
                     for response in step.responses:
                         if response.body is not None and response.body.valid:
@@ -119,13 +119,14 @@ def ids_in(text: str) -> set[str]:
     return {m.group().lower() for m in UUID.finditer(text)} | set(HEX_ID.findall(text))
 
 
-def leaf_strings(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
-    """(dotted.path, string) for every string leaf; array indexes are left out of the path."""
+def leaf_strings(value: Any, prefix: str = "",
+                 where: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str, list[str | int]]]:
+    """(dotted.path, string, exact path) for every string leaf; the dotted path omits indexes."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from leaf_strings(item, f"{prefix}.{key}" if prefix else str(key))
+            yield from leaf_strings(item, f"{prefix}.{key}" if prefix else str(key), (*where, key))
     elif isinstance(value, list):
-        for item in value:
-            yield from leaf_strings(item, prefix)
+        for index, item in enumerate(value):
+            yield from leaf_strings(item, prefix, (*where, index))
     elif isinstance(value, str):
-        yield prefix, value
+        yield prefix, value, list(where)

@@ -5,13 +5,24 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-PLACEHOLDER = re.compile(r"\{\{?([A-Za-z_][A-Za-z0-9_.\-]*)\}\}?")
+PLACEHOLDER = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_.\-]*)\}\}|\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
 ANY_PLACEHOLDER = re.compile(
-    r"\{\{?[A-Za-z_][A-Za-z0-9_.\-]*\}\}?|<[A-Za-z_][A-Za-z0-9_\-]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"
+    r"\{\{[A-Za-z_][A-Za-z0-9_.\-]*\}\}|\{[A-Za-z_][A-Za-z0-9_.\-]*\}|<[A-Za-z_][A-Za-z0-9_\-]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"
     r"|\b(?:YOUR|MY)_[A-Z0-9_]+\b"
 )
 UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
 HEX_ID = re.compile(r"\b[0-9a-f]{32}\b")
+
+
+def placeholder_names(text: str) -> list[str]:
+    """Names of the `{NAME}` (or `{{NAME}}`) placeholders in a text, in order."""
+    return [a or b for a, b in PLACEHOLDER.findall(text)]
+
+
+def placeholder_name(text: str) -> str | None:
+    """The name when the whole text is one placeholder."""
+    m = PLACEHOLDER.fullmatch(text)
+    return (m.group(1) or m.group(2)) if m else None
 
 
 def split_url(url: str) -> tuple[str, str, str]:

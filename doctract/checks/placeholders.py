@@ -9,7 +9,8 @@ from doctract.checks.registry import Hit, rule
 from doctract.corpus import Corpus, leaf_strings
 from doctract.findings import Severity
 from doctract.model import Pos, Tutorial
-from doctract.urls import PLACEHOLDER
+from doctract.extractors.jsonparse import locate
+from doctract.urls import placeholder_name, placeholder_names
 
 
 def cell_name(cell: str) -> str:
@@ -28,12 +29,12 @@ def placeholder_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
         fmt = step.api_format
         if fmt is None:
             continue
-        used = set(PLACEHOLDER.findall(fmt.path + "?" + fmt.query))
+        used = set(placeholder_names(fmt.path + "?" + fmt.query))
         for table in step.tables:
             for row in table.rows:
                 name = cell_name(row.cells[0]) if row.cells else ""
-                m = PLACEHOLDER.fullmatch(name)
-                if m and m.group(1) not in used:
+                documented = placeholder_name(name)
+                if documented and documented not in used:
                     listed = ", ".join(f"{{{u}}}" for u in sorted(used)) or "no placeholder"
                     yield Hit(row.pos, f"the table documents {name} but the API format uses "
                               f"{listed}", "use the same placeholder name in both",
@@ -51,7 +52,7 @@ def placeholder_inconsistent(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit
     for step in tutorial.steps:
         for request in step.requests:
             for header in request.headers:
-                for name in PLACEHOLDER.findall(header.value):
+                for name in placeholder_names(header.value):
                     key = header.name.lower()
                     hit = _minority(corpus.header_placeholders.get(key), name)
                     if hit and (key, name) not in reported:
@@ -59,14 +60,14 @@ def placeholder_inconsistent(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit
                         yield _hit(header.pos, f"header {header.name}", name, hit)
             if request.body is None or not request.body.valid:
                 continue
-            for path, value in leaf_strings(request.body.value):
-                m = PLACEHOLDER.fullmatch(value)
-                if not m:
+            for path, value, where in leaf_strings(request.body.value):
+                name = placeholder_name(value)
+                if not name:
                     continue
-                hit = _minority(corpus.field_placeholders.get(path), m.group(1))
-                if hit and (path, m.group(1)) not in reported:
-                    reported.add((path, m.group(1)))
-                    yield _hit(request.body.pos, f"field {path}", m.group(1), hit)
+                hit = _minority(corpus.field_placeholders.get(path), name)
+                if hit and (path, name) not in reported:
+                    reported.add((path, name))
+                    yield _hit(locate(request.body, where), f"field {path}", name, hit)
 
 
 def _minority(counts: Counter[str] | None, name: str) -> tuple[str, int] | None:

@@ -172,7 +172,7 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
             commands[-1].last_line = li
             commands.append(_Command())
     if quote is not None:
-        li, col = quote_at
+        li, col = _first_unpaired_quote(lines, quote) or quote_at
         diags.append(Diagnostic(
             "curl-unbalanced-quote", f"the {quote} opened here is never closed",
             _pos(lines, li, col), f"close the quoted text with a matching {quote}"))
@@ -186,6 +186,25 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
             "the last line of the command ends with '\\', so the shell waits for more input",
             _pos(lines, li, col), "remove the trailing backslash"))
     return _Lexed([c for c in commands if c.words], diags)
+
+
+def _first_unpaired_quote(lines: Sequence[SourceLine], quote: str) -> tuple[int, int] | None:
+    """Where the author most likely dropped a quote: the first line whose quotes do not pair up,
+    other than a line that opens a multi-line body (`-d '{`) and the line that closes it."""
+    in_body = False
+    for li, sl in enumerate(lines):
+        if sl.text.count(quote) % 2 == 0:
+            continue
+        tail = sl.text[sl.text.rfind(quote) + 1:].strip()
+        if in_body:
+            in_body = False
+        elif tail in ("{", "[", ""):
+            in_body = tail != "" or sl.text.rstrip().endswith(("-d " + quote, "--data " + quote))
+            if not in_body:
+                return li, sl.text.rfind(quote)
+        else:
+            return li, sl.text.find(quote)
+    return None
 
 
 def _pos(lines: Sequence[SourceLine], li: int, col: int) -> Pos:

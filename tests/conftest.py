@@ -1,0 +1,49 @@
+"""Shared test helpers: fixture locations, the seeds folder, and lint shortcuts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from doctract.config import Config
+from doctract.findings import Finding
+from doctract.lint import LintResult, lint_documents, lint_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+RULE_FIXTURES = FIXTURES / "rules"
+SEEDS = ROOT.parent / "shared" / "seeds"
+EXAMPLES = ROOT / "examples" / "docs"
+_EXPECT = re.compile(r"<!-- expect: ([\d ]+) -->")
+
+
+def lint(*paths: Path | str, config: Config | None = None) -> LintResult:
+    return lint_paths([str(p) for p in paths], config or Config())
+
+
+def lint_text(text: str, path: str = "doc.md", config: Config | None = None) -> LintResult:
+    return lint_documents([(path, text)], config or Config())
+
+
+def lines(findings: tuple[Finding, ...] | list[Finding], rule: str) -> list[int]:
+    return sorted(f.line for f in findings if f.rule == rule)
+
+
+def expected_lines(path: Path) -> list[int]:
+    """Lines a fixture file declares with `<!-- expect: 12 30 -->` on its first line."""
+    try:
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    except UnicodeDecodeError:
+        return [1]
+    m = _EXPECT.match(first)
+    return sorted(int(n) for n in m.group(1).split()) if m else []
+
+
+@pytest.fixture
+def seeds() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"the reference tutorials are not at {SEEDS} (shared/ is beside the checkout "
+                    "in CI and on developer machines)")
+    return SEEDS
