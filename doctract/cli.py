@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -79,5 +80,19 @@ def rules_command(markdown: bool) -> None:
             click.echo(f"{rule_id:28} {rule.severity.value:8} {rule.summary}")
 
 
+def run() -> None:
+    """Console entry point: usage errors exit 2 (click), and so does any internal error, as one
+    line instead of a traceback (set DOCTRACT_DEBUG=1 to see the traceback)."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # pragma: no cover - exercised through a subprocess test
+        if os.environ.get("DOCTRACT_DEBUG"):
+            raise
+        click.echo(f"doctract: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

@@ -19,9 +19,18 @@ _WRITE_METHODS = frozenset({"PATCH", "PUT"})
 
 @dataclass(frozen=True, slots=True)
 class IdRef:
+    """An id a request uses; its position inside a body is located only when reported."""
+
     id: str
     collection: str | None
-    pos: Pos
+    where: Pos | tuple[JsonDoc, tuple[str | int, ...]]
+
+    @property
+    def pos(self) -> Pos:
+        if isinstance(self.where, Pos):
+            return self.where
+        doc, path = self.where
+        return locate(doc, path)
 
 
 @dataclass
@@ -30,7 +39,7 @@ class Trail:
 
     produced: set[str] = field(default_factory=set)
     created: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    etags: dict[str, tuple[str, int]] = field(default_factory=dict)
+    etags: dict[str, tuple[str, JsonDoc]] = field(default_factory=dict)
 
     def learn(self, step: Step) -> None:
         self.produced |= ids_in(step.prose)
@@ -50,7 +59,7 @@ class Trail:
             if created and entity_id:
                 self.created.setdefault(created, []).append((entity_id, response.pos.line))
             if entity_id and etag:
-                self.etags[entity_id] = (etag, locate(body, ["etag"]).line)
+                self.etags[entity_id] = (etag, body)
 
 
 def _entity_of(value: Any) -> tuple[str, str] | None:
@@ -60,6 +69,12 @@ def _entity_of(value: Any) -> tuple[str, str] | None:
         return None
     etag = value.get("etag")
     return value["id"].lower(), _bare_etag(etag) if isinstance(etag, str) else ""
+
+
+def _etag_line(doc: JsonDoc) -> int:
+    if isinstance(doc.value, dict) and "items" in doc.value:
+        return locate(doc, ["items", 0, "etag"]).line
+    return locate(doc, ["etag"]).line
 
 
 def _bare_etag(text: str) -> str:
@@ -104,8 +119,8 @@ def _body_refs(doc: JsonDoc, value: Any, path: list[str | int]) -> Iterator[IdRe
             if collection is not None:
                 for index, one in enumerate(values):
                     if isinstance(one, str) and _is_id(one):
-                        where = [*path, key, index] if isinstance(item, list) else [*path, key]
-                        yield IdRef(one.lower(), collection, locate(doc, where))
+                        where = (*path, key, index) if isinstance(item, list) else (*path, key)
+                        yield IdRef(one.lower(), collection, (doc, where))
             else:
                 yield from _body_refs(doc, item, [*path, key])
     elif isinstance(value, list):
@@ -195,9 +210,10 @@ def if_match_stale(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             ids = [i for c, i in collections_in_path(split_url(request.url)[1]) if i]
             if not ids or ids[-1].lower() not in trail.etags:
                 continue
-            want, line = trail.etags[ids[-1].lower()]
+            want, shown = trail.etags[ids[-1].lower()]
             have = _bare_etag(header.value)
             if have and "{" not in have and have != want:
+                line = _etag_line(shown)
                 yield Hit(header.pos, f"If-Match {have} is not the etag the tutorial showed for "
                           f"this entity ({want}, line {line})", f'use "{want}"')
 
@@ -221,8 +237,10 @@ def etag_unchanged(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             entity = _entity_of(body.value)
             if entity is None or not entity[1] or entity[0] not in trail.etags:
                 continue
-            before, line = trail.etags[entity[0]]
+            before, shown = trail.etags[entity[0]]
             if before == entity[1]:
-                yield Hit(locate(body, ["etag"]), f"the {writes[0].method} response repeats the "
+                line = _etag_line(shown)
+                where = ["items", 0, "etag"] if "items" in body.value else ["etag"]
+                yield Hit(locate(body, where), f"the {writes[0].method} response repeats the "
                           f"etag {before} shown before the change (line {line})",
                           "show a new etag in the response example")

@@ -29,6 +29,7 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+_SECRET_KEY = re.compile(r"pass|secret|token|api.?key|credential|auth", re.IGNORECASE)
 _MAX_DEPTH = 200
 _MAX_ERRORS = 50
 Path = tuple[str | int, ...]
@@ -100,6 +101,13 @@ class _Walker:
             self.error(extra, f"unexpected {_describe(extra)} after the end of the JSON value",
                        "remove it, or wrap the values in an array")
 
+    def describe(self, tok: _Tok, path: Path) -> str:
+        """Quote the offending token, unless it is the value of a secret-looking field."""
+        key = path[-1] if path else ""
+        if isinstance(key, str) and _SECRET_KEY.search(key) and tok.kind not in "{}[],:":
+            return f"the value of {key}"
+        return _describe(tok)
+
     def value(self, path: Path, depth: int) -> None:
         tok = self.peek()
         if tok is None:
@@ -126,10 +134,10 @@ class _Walker:
             self.i += 1
         elif kind == "word":
             hint = "quote strings with double quotes" if "'" in tok.text else ""
-            self.error(tok, f"{_describe(tok)} is not a JSON value", hint)
+            self.error(tok, f"{self.describe(tok, path)} is not a JSON value", hint)
             self.i += 1
         else:
-            self.error(tok, f"expected a value, found {_describe(tok)}")
+            self.error(tok, f"expected a value, found {self.describe(tok, path)}")
 
     def obj(self, path: Path, depth: int) -> None:
         opener = self.toks[self.i]
@@ -190,7 +198,7 @@ class _Walker:
                 self.i += 1
                 return
             if tok.kind in (",", ":", "}"):
-                self.error(tok, f"expected a value, found {_describe(tok)}")
+                self.error(tok, f"expected a value, found {self.describe(tok, path)}")
                 self.skip_line()
                 continue
             self.value((*path, index), depth + 1)
