@@ -103,7 +103,7 @@ class _StepBuilder:
         if lang == "json" or (lang == "" and stripped.startswith(("{", "["))):
             doc = parse_json(lines)
             if self.label == "response":
-                self.responses.append(ResponseExample(self.status, doc, block.pos))
+                self.responses.append(ResponseExample(self.status, doc, doc.pos))
                 self.status = None
                 self.status_pos = None
             elif self.label == "request" and not self.requests:

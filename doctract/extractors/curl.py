@@ -111,10 +111,9 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
                 continue
             if quote == '"':
                 buf = begin(li, i, True)
-                m = _DQ_TEXT.match(s, i)
-                assert m is not None
-                buf.append(m.group())
-                i = m.end()
+                end = _DQ_TEXT.match(s, i).end()  # type: ignore[union-attr]  # `*` always matches
+                buf.append(s[i:end])
+                i = end
                 if i >= n:
                     break
                 if s[i] == '"':
@@ -129,7 +128,7 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
                     i += 1
                 continue
             c = s[i]
-            if c in " \t":
+            if c.isspace():
                 finish()
                 i += 1
             elif c == "#" and chars is None:
@@ -152,9 +151,9 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
                 i += 1
             else:
                 m = _PLAIN.match(s, i)
-                assert m is not None
-                begin(li, i, False).append(m.group())
-                i = m.end()
+                end = m.end() if m else i + 1
+                begin(li, i, False).append(s[i:end])
+                i = end
         if quote is not None:
             if chars is not None and quote == "'":
                 chars.append("\n")

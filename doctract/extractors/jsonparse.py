@@ -19,6 +19,7 @@ from doctract.model import Diagnostic, JsonDoc, Pos, SourceLine
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
+   |(?P<comment>//.*$|/\*.*?\*/|\#.*$)
    |(?P<str>"(?:[^"\\]|\\.)*")
    |(?P<ustr>"(?:[^"\\]|\\.)*\\?$)
    |(?P<ph>\{\{[A-Za-z_][A-Za-z0-9_.\-]*\}\}|\{[A-Za-z_][A-Za-z0-9_.\-]*\}|<[A-Za-z_][A-Za-z0-9_\- ]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)
@@ -49,12 +50,18 @@ class _Tok:
         return self.col + len(self.text)
 
 
-def _tokenize(texts: Sequence[str]) -> list[_Tok]:
+def _tokenize(texts: Sequence[str], comments: list[_Tok] | None = None) -> list[_Tok]:
+    """JSON tokens line by line; comments go to `comments` (JSON has none, so they are errors)."""
     toks: list[_Tok] = []
+    if comments is None:
+        comments = []
     for li, text in enumerate(texts):
         for m in _TOKEN.finditer(text):
             kind = m.lastgroup or "word"
             if kind == "ws":
+                continue
+            if kind == "comment":
+                comments.append(_Tok(kind, m.group(), li, m.start()))
                 continue
             if kind == "punct":
                 kind = m.group()
@@ -235,7 +242,7 @@ class _Walker:
 
 def _describe(tok: _Tok) -> str:
     text = tok.text if len(tok.text) <= 40 else tok.text[:37] + "..."
-    return f"'{text}'"
+    return f"`{text}`"
 
 
 def _unquote(text: str) -> str:
@@ -270,8 +277,13 @@ def parse_json(lines: Sequence[SourceLine]) -> JsonDoc:
 
 
 def _errors(lines: Sequence[SourceLine], texts: list[str], exc: ValueError) -> tuple[Diagnostic, ...]:
-    walker = _Walker(_tokenize(texts))
+    comments: list[_Tok] = []
+    walker = _Walker(_tokenize(texts, comments))
     walker.document()
+    for tok in comments:
+        walker.errors.append((tok.line, tok.col, "JSON has no comments",
+                              "move the explanation into the prose or a table"))
+    walker.errors.sort(key=lambda e: (e[0], e[1]))
     found = [
         Diagnostic("json-syntax", f"invalid JSON: {msg}", _source_pos(lines, li, col), hint)
         for li, col, msg, hint in walker.errors
