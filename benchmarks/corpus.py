@@ -37,24 +37,32 @@ def _etag(rng: random.Random) -> str:
 def _body(rng: random.Random, name: str, collection: str, ids: dict[str, str]) -> str:
     fields = [f'"name": "{name}"', f'"description": "{name} for ACME (draft {rng.randint(1, 99)})"']
     if collection == "connections":
-        fields.append('"auth": {"specName": "Basic Authentication", "params": '
-                      '{"host": "{HOST}", "userid": "{USER_ID}", "password": "{PASSWORD}"}}')
-        fields.append('"connectionSpec": {"id": "be5ec48c-5b78-49d5-b8fa-7c89ec4569b8", '
-                      '"version": "1.0"}')
+        fields.append(
+            '"auth": {"specName": "Basic Authentication", "params": '
+            '{"host": "{HOST}", "userid": "{USER_ID}", "password": "{PASSWORD}"}}'
+        )
+        fields.append(
+            '"connectionSpec": {"id": "be5ec48c-5b78-49d5-b8fa-7c89ec4569b8", "version": "1.0"}'
+        )
     elif collection == "sourceConnections":
         fields.append(f'"baseConnectionId": "{ids["connections"]}"')
         fields.append('"data": {"format": "delimited"}')
         fields.append(f'"params": {{"path": "/acme/{name.lower().replace(" ", "-")}.csv"}}')
     elif collection == "targetConnections":
-        fields.append('"data": {"schema": {"id": "{SCHEMA_ID}", '
-                      '"version": "application/vnd.adobe.xed-full+json;version=1"}}')
+        fields.append(
+            '"data": {"schema": {"id": "{SCHEMA_ID}", '
+            '"version": "application/vnd.adobe.xed-full+json;version=1"}}'
+        )
         fields.append('"params": {"dataSetId": "{DATASET_ID}"}')
     else:
         fields.append(f'"sourceConnectionIds": ["{ids["sourceConnections"]}"]')
         fields.append(f'"targetConnectionIds": ["{ids["targetConnections"]}"]')
-        fields.append('"flowSpec": {"id": "9753525b-82c7-4dce-8a9b-5ccfce2b9876", "version": "1.0"}')
-        fields.append('"scheduleParams": {"startTime": 1625040887, "frequency": "hour", '
-                      '"interval": 1}')
+        fields.append(
+            '"flowSpec": {"id": "9753525b-82c7-4dce-8a9b-5ccfce2b9876", "version": "1.0"}'
+        )
+        fields.append(
+            '"scheduleParams": {"startTime": 1625040887, "frequency": "hour", "interval": 1}'
+        )
     return "{\n      " + ",\n      ".join(fields) + "\n  }"
 
 
@@ -62,13 +70,15 @@ def tutorial(index: int, rng: random.Random) -> str:
     defect = rng.randrange(5) == 0
     kind = rng.randrange(6) if defect else -1
     title = f"Create drafts of ACME source {index} using the Flow Service API"
-    out = [f"---\ntitle: {title}\ndescription: Generated tutorial {index}\n---",
-           f"# {title}\n",
-           "This tutorial uses the [!DNL Flow Service] API to create drafts and publish them.\n",
-           ">[!NOTE]\n>\n>Drafts can be updated later and published once they are ready.\n"]
+    out = [
+        f"---\ntitle: {title}\ndescription: Generated tutorial {index}\n---",
+        f"# {title}\n",
+        "This tutorial uses the [!DNL Flow Service] API to create drafts and publish them.\n",
+        ">[!NOTE]\n>\n>Drafts can be updated later and published once they are ready.\n",
+    ]
     ids: dict[str, str] = {}
     etags: dict[str, str] = {}
-    for label, collection, placeholder in _ENTITIES:
+    for label, collection, _ in _ENTITIES:
         entity_id = _id(rng)
         ids[collection] = entity_id
         etags[collection] = _etag(rng)
@@ -81,49 +91,75 @@ def tutorial(index: int, rng: random.Random) -> str:
             body = body.replace('"description": "', '"description: "')
         anchor = f"create-a-draft-{label.replace(' ', '-')}"
         out.append(f"## Create a draft {label} {{#{anchor}}}\n")
-        out.append(f"To create a draft {label}, make a POST request to the `/{collection}` "
-                   "endpoint and provide `mode=draft` as a query parameter.\n")
+        out.append(
+            f"To create a draft {label}, make a POST request to the `/{collection}` "
+            "endpoint and provide `mode=draft` as a query parameter.\n"
+        )
         out.append(f"**API format**\n\n```http\nPOST /{collection}?mode=draft\n```\n")
-        out.append("| Parameter | Description |\n| --- | --- |\n"
-                   "| `mode` | Set `mode` to `draft` to create a draft. |\n")
+        out.append(
+            "| Parameter | Description |\n| --- | --- |\n"
+            "| `mode` | Set `mode` to `draft` to create a draft. |\n"
+        )
         curl_line = "curl -X POST \\\n" if not (kind == 2 and collection == "flows") else ""
-        out.append("**Request**\n\n```shell\n" + curl_line + f"  '{url}' \\\n"
-                   + HEADERS.replace("{{", "{").replace("}}", "}")
-                   + "\n  -H 'Content-Type: application/json' \\\n"
-                   + f"  -d '{body}'\n```\n")
+        out.append(
+            "**Request**\n\n```shell\n"
+            + curl_line
+            + f"  '{url}' \\\n"
+            + HEADERS.replace("{{", "{").replace("}}", "}")
+            + "\n  -H 'Content-Type: application/json' \\\n"
+            + f"  -d '{body}'\n```\n"
+        )
         out.append(f"**Response**\n\nA successful response returns the {label} ID and etag.\n")
-        out.append(f'```json\n{{\n    "id": "{entity_id}",\n    "etag": "{etags[collection]}"\n}}\n```\n')
+        out.append(
+            f'```json\n{{\n    "id": "{entity_id}",\n    "etag": "{etags[collection]}"\n}}\n```\n'
+        )
     for label, collection, placeholder in _ENTITIES:
         target = "connections" if kind == 3 and collection == "sourceConnections" else collection
         new_etag = _etag(rng)
         out.append(f"## Publish your draft {label}\n")
         out.append(f"Make a POST request to the `/{collection}` endpoint with `op=publish`.\n")
-        out.append(f"**API format**\n\n```http\nPOST /{collection}/{{{placeholder}}}/action?op=publish\n```\n")
+        out.append(
+            f"**API format**\n\n```http\nPOST /{collection}/{{{placeholder}}}"
+            "/action?op=publish\n```\n"
+        )
         trailer = " \\" if kind == 4 else ""
         headers = HEADERS.replace("{{", "{").replace("}}", "}").rstrip(" \\")
-        out.append("**Request**\n\n```shell\ncurl -X POST \\\n"
-                   f"  '{BASE}/{target}/{ids[collection]}/action?op=publish' \\\n"
-                   f"{headers}{trailer}\n```\n")
-        out.append(f'**Response**\n\n```json\n{{\n    "id": "{ids[collection]}",\n'
-                   f'    "etag": "{new_etag}"\n}}\n```\n')
+        out.append(
+            "**Request**\n\n```shell\ncurl -X POST \\\n"
+            f"  '{BASE}/{target}/{ids[collection]}/action?op=publish' \\\n"
+            f"{headers}{trailer}\n```\n"
+        )
+        out.append(
+            f'**Response**\n\n```json\n{{\n    "id": "{ids[collection]}",\n'
+            f'    "etag": "{new_etag}"\n}}\n```\n'
+        )
         etags[collection] = new_etag
     if_match = etags["flows"].replace("\\", "") if kind != 5 else etags["flows"].strip('\\"')
     out.append("## Update your dataflow\n")
-    out.append(">[!IMPORTANT]\n>\n>The `If-Match` header is required when making a PATCH request.\n")
+    out.append(
+        ">[!IMPORTANT]\n>\n>The `If-Match` header is required when making a PATCH request.\n"
+    )
     out.append("**API format**\n\n```http\nPATCH /flows/{FLOW_ID}\n```\n")
-    out.append("**Request**\n\n```shell\ncurl -X PATCH \\\n"
-               f"  '{BASE}/flows/{ids['flows']}' \\\n"
-               + HEADERS.replace("{{", "{").replace("}}", "}")
-               + "\n  -H 'Content-Type: application/json' \\\n"
-               + f"  -H 'If-Match: {if_match}' \\\n"
-               + "  -d '[{\"op\": \"replace\", \"path\": \"/name\", \"value\": \"Renamed\"}]'\n```\n")
-    out.append(f'**Response**\n\n```json\n{{\n    "id": "{ids["flows"]}",\n'
-               f'    "etag": "{_etag(rng)}"\n}}\n```\n')
+    out.append(
+        "**Request**\n\n```shell\ncurl -X PATCH \\\n"
+        f"  '{BASE}/flows/{ids['flows']}' \\\n"
+        + HEADERS.replace("{{", "{").replace("}}", "}")
+        + "\n  -H 'Content-Type: application/json' \\\n"
+        + f"  -H 'If-Match: {if_match}' \\\n"
+        + '  -d \'[{"op": "replace", "path": "/name", "value": "Renamed"}]\'\n```\n'
+    )
+    out.append(
+        f'**Response**\n\n```json\n{{\n    "id": "{ids["flows"]}",\n'
+        f'    "etag": "{_etag(rng)}"\n}}\n```\n'
+    )
     out.append("## Delete your dataflow\n")
     out.append("**API format**\n\n```http\nDELETE /flows/{FLOW_ID}\n```\n")
-    out.append("**Request**\n\n```shell\ncurl -X DELETE \\\n"
-               f"  '{BASE}/flows/{ids['flows']}' \\\n"
-               + HEADERS.replace("{{", "{").replace("}}", "}").rstrip(" \\") + "\n```\n")
+    out.append(
+        "**Request**\n\n```shell\ncurl -X DELETE \\\n"
+        f"  '{BASE}/flows/{ids['flows']}' \\\n"
+        + HEADERS.replace("{{", "{").replace("}}", "}").rstrip(" \\")
+        + "\n```\n"
+    )
     out.append("**Response**\n\nA successful response returns HTTP status 204 (No Content).\n")
     return "\n".join(out)
 

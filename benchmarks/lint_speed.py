@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_corpus  # noqa: E402
-from markdown_it import MarkdownIt  # noqa: E402
+from corpus import write_corpus
+from markdown_it import MarkdownIt
 
-from doctract.config import Config  # noqa: E402
-from doctract.lint import lint_paths  # noqa: E402
+from doctract.config import Config
+from doctract.lint import lint_paths
 
 TARGET_RATIO = 3.0
 
@@ -66,8 +66,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"{'tutorials':>9} {'markdown-it s':>13} {'doctract s':>10} {'ratio':>6} "
-          f"{'ms/doc':>7} {'peak MiB':>8} {'findings':>8}")
+    print(
+        f"{'tutorials':>9} {'markdown-it s':>13} {'doctract s':>10} {'ratio':>6} "
+        f"{'ms/doc':>7} {'peak MiB':>8} {'findings':>8}"
+    )
     worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
@@ -77,8 +79,10 @@ def main() -> int:
             ours = best_of(args.repeat, lint, folder)
             ratio = ours / base
             worst = max(worst, ratio)
-            print(f"{size:>9} {base:>13.3f} {ours:>10.3f} {ratio:>6.2f} "
-                  f"{1000 * ours / size:>7.2f} {peak_mib(lint, folder):>8.1f} {lint(folder):>8}")
+            print(
+                f"{size:>9} {base:>13.3f} {ours:>10.3f} {ratio:>6.2f} "
+                f"{1000 * ours / size:>7.2f} {peak_mib(lint, folder):>8.1f} {lint(folder):>8}"
+            )
     verdict = "within" if worst <= TARGET_RATIO else "OVER"
     print(f"worst ratio {worst:.2f}x: {verdict} the {TARGET_RATIO:.0f}x target")
     return 0 if worst <= TARGET_RATIO else 1

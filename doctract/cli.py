@@ -30,16 +30,36 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default=None,
-              help="Output format (default: text, or `format` in [tool.doctract]).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
-              help="Exit 1 when a finding is at or above this severity (default: error).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATS)),
+    default=None,
+    help="Output format (default: text, or `format` in [tool.doctract]).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Exit 1 when a finding is at or above this severity (default: error).",
+)
 @click.option("--select", default=None, help="Comma-separated rule ids (or globs) to run.")
 @click.option("--ignore", default=None, help="Comma-separated rule ids (or globs) to skip.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="pyproject.toml to read [tool.doctract] from (default: nearest one).")
-def lint(paths: tuple[str, ...], output_format: str | None, fail_on: str | None,
-         select: str | None, ignore: str | None, config_path: str | None) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="pyproject.toml to read [tool.doctract] from (default: nearest one).",
+)
+def lint(
+    paths: tuple[str, ...],
+    output_format: str | None,
+    fail_on: str | None,
+    select: str | None,
+    ignore: str | None,
+    config_path: str | None,
+) -> None:
     """Check tutorials statically and report every divergence at its line.
 
     PATHS are files or folders (walked for .md, .markdown and .txt files).
@@ -49,14 +69,18 @@ def lint(paths: tuple[str, ...], output_format: str | None, fail_on: str | None,
         config = load_config(Path(config_path).parent if config_path else None)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    unknown = sorted(r for r in (_rule_list(select) or set()) | (_rule_list(ignore) or set())
-                     if "*" not in r and r not in RULES)
+    unknown = sorted(
+        r
+        for r in (_rule_list(select) or set()) | (_rule_list(ignore) or set())
+        if "*" not in r and r not in RULES
+    )
     if unknown:
-        raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)} "
-                               "(see `doctract rules`)")
+        raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)} (see `doctract rules`)")
     config = config.with_options(
-        select=_rule_list(select), ignore=_rule_list(ignore),
-        fail_on=Severity.parse(fail_on) if fail_on else None, output_format=output_format,
+        select=_rule_list(select),
+        ignore=_rule_list(ignore),
+        fail_on=Severity.parse(fail_on) if fail_on else None,
+        output_format=output_format,
     )
     if config.output_format not in FORMATS:
         raise click.UsageError(f"unknown format {config.output_format!r} in {config.source}")

@@ -56,8 +56,16 @@ def load_config(start: Path | None = None) -> Config:
 
 
 def from_table(table: dict[str, Any], source: str) -> Config:
-    known = {"select", "ignore", "fail-on", "format", "required-headers", "host", "exclude",
-             "extensions"}
+    known = {
+        "select",
+        "ignore",
+        "fail-on",
+        "format",
+        "required-headers",
+        "host",
+        "exclude",
+        "extensions",
+    }
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"{source}: unknown [tool.doctract] key(s): {', '.join(unknown)}")

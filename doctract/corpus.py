@@ -29,8 +29,12 @@ class PublishedSchema:
 @dataclass
 class Corpus:
     hosts: Counter[str] = field(default_factory=Counter)
-    header_placeholders: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    field_placeholders: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    header_placeholders: dict[str, Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+    field_placeholders: dict[str, Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
     lookup_ids: set[str] = field(default_factory=set)
     auth_specs: dict[tuple[str, str], PublishedSchema] = field(default_factory=dict)
     source_specs: dict[str, PublishedSchema] = field(default_factory=dict)
@@ -47,8 +51,12 @@ class Corpus:
         return host if not rest or count > rest[0][1] else None
 
     @classmethod
-    def build(cls, tutorials: Sequence[Tutorial], required_headers: Sequence[str] = (),
-              expected_host: str | None = None) -> Corpus:
+    def build(
+        cls,
+        tutorials: Sequence[Tutorial],
+        required_headers: Sequence[str] = (),
+        expected_host: str | None = None,
+    ) -> Corpus:
         corpus = cls(required_headers=tuple(required_headers), expected_host=expected_host)
         for tutorial in tutorials:
             corpus.add(tutorial)
@@ -67,9 +75,9 @@ class Corpus:
                         seen_headers.add((header.name.lower(), name))
                 if request.body is not None and request.body.valid:
                     for path, value, _ in leaf_strings(request.body.value):
-                        name = placeholder_name(value)
-                        if name:
-                            seen_fields.add((path, name))
+                        field_name = placeholder_name(value)
+                        if field_name:
+                            seen_fields.add((path, field_name))
                 if _is_lookup(request):
                     for response in step.responses:
                         if response.body is not None and response.body.valid:
@@ -119,8 +127,9 @@ def ids_in(text: str) -> set[str]:
     return {m.group().lower() for m in UUID.finditer(text)} | set(HEX_ID.findall(text))
 
 
-def leaf_strings(value: Any, prefix: str = "",
-                 where: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str, list[str | int]]]:
+def leaf_strings(
+    value: Any, prefix: str = "", where: tuple[str | int, ...] = ()
+) -> Iterator[tuple[str, str, list[str | int]]]:
     """(dotted.path, string, exact path) for every string leaf; the dotted path omits indexes."""
     if isinstance(value, dict):
         for key, item in value.items():

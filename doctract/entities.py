@@ -7,8 +7,14 @@ import re
 from doctract.urls import segments
 
 COLLECTIONS = (
-    "connections", "sourceConnections", "targetConnections", "flows", "runs",
-    "connectionSpecs", "flowSpecs", "mappingSets",
+    "connections",
+    "sourceConnections",
+    "targetConnections",
+    "flows",
+    "runs",
+    "connectionSpecs",
+    "flowSpecs",
+    "mappingSets",
 )
 _PHRASES = (
     (re.compile(r"\bbase connections?\b|\bconnection\b(?! spec)|\baccount\b", re.I), "connections"),

@@ -27,7 +27,7 @@ def _read_error(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
 
 @rule("internal-error", Severity.ERROR)
 def _internal_error(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
-    """doctract itself failed on a file (a bug: please report it); other files and rules still run."""
+    """doctract itself failed on a file (a bug: please report it); the rest still runs."""
     return ()
 
 
@@ -55,8 +55,17 @@ def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[Find
         elif os.path.exists(given):
             found.append(given)
         else:
-            problems.append(Finding("read-error", Severity.ERROR, given, 1, 1,
-                                    "no such file or folder", "check the path"))
+            problems.append(
+                Finding(
+                    "read-error",
+                    Severity.ERROR,
+                    given,
+                    1,
+                    1,
+                    "no such file or folder",
+                    "check the path",
+                )
+            )
     return list(dict.fromkeys(found)), problems
 
 
@@ -69,19 +78,40 @@ def read_document(path: str) -> tuple[str | None, Finding | None]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return None, Finding("read-error", Severity.ERROR, path, 1, 1,
-                             f"cannot read the file: {exc.strerror or exc}", "")
+        return None, Finding(
+            "read-error",
+            Severity.ERROR,
+            path,
+            1,
+            1,
+            f"cannot read the file: {exc.strerror or exc}",
+            "",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, Finding("read-error", Severity.ERROR, path, line, col,
-                             "the file is not UTF-8 text", "save it as UTF-8")
+        return None, Finding(
+            "read-error",
+            Severity.ERROR,
+            path,
+            line,
+            col,
+            "the file is not UTF-8 text",
+            "save it as UTF-8",
+        )
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, Finding("read-error", Severity.ERROR, path, line, 1,
-                             "the file contains NUL bytes: it is binary, not a document", "")
+        return None, Finding(
+            "read-error",
+            Severity.ERROR,
+            path,
+            line,
+            1,
+            "the file contains NUL bytes: it is binary, not a document",
+            "",
+        )
     return text, None
 
 
@@ -110,15 +140,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def lint_documents(documents: Sequence[tuple[str, str]], config: Config,
-                   extra: Sequence[Finding] = ()) -> LintResult:
+def lint_documents(
+    documents: Sequence[tuple[str, str]], config: Config, extra: Sequence[Finding] = ()
+) -> LintResult:
     """Lint documents given as (path, text): the pure core of the lint job."""
     with _collector_paused():
         return _lint_documents(documents, config, extra)
 
 
-def _lint_documents(documents: Sequence[tuple[str, str]], config: Config,
-                    extra: Sequence[Finding]) -> LintResult:
+def _lint_documents(
+    documents: Sequence[tuple[str, str]], config: Config, extra: Sequence[Finding]
+) -> LintResult:
     findings: list[Finding] = list(extra)
     tutorials: list[Tutorial] = []
     for path, text in documents:
@@ -144,9 +176,15 @@ def _lint_documents(documents: Sequence[tuple[str, str]], config: Config,
 
 
 def _internal(path: str, where: str, exc: Exception) -> Finding:
-    return Finding("internal-error", Severity.ERROR, path, 1, 1,
-                   f"doctract failed in {where}: {type(exc).__name__}: {exc}",
-                   "please report this with the document")
+    return Finding(
+        "internal-error",
+        Severity.ERROR,
+        path,
+        1,
+        1,
+        f"doctract failed in {where}: {type(exc).__name__}: {exc}",
+        "please report this with the document",
+    )
 
 
 def _drop_superseded(found: list[Finding]) -> list[Finding]:

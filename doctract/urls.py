@@ -10,7 +10,9 @@ ANY_PLACEHOLDER = re.compile(
     r"\{\{[A-Za-z_][A-Za-z0-9_.\-]*\}\}|\{[A-Za-z_][A-Za-z0-9_.\-]*\}|<[A-Za-z_][A-Za-z0-9_\-]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"
     r"|\b(?:YOUR|MY)_[A-Z0-9_]+\b"
 )
-UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+UUID = re.compile(
+    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+)
 HEX_ID = re.compile(r"\b[0-9a-f]{32}\b")
 
 
@@ -61,7 +63,7 @@ def template_regex(template: str) -> re.Pattern[str]:
     out = []
     last = 0
     for m in PLACEHOLDER.finditer(template):
-        out.append(re.escape(template[last:m.start()]))
+        out.append(re.escape(template[last : m.start()]))
         out.append(r".+")
         last = m.end()
     out.append(re.escape(template[last:]))
@@ -78,9 +80,9 @@ def path_matches(template: str, path: str) -> bool:
     have = segments(path)
     if len(have) < len(want):
         return False
-    tail = have[len(have) - len(want):] if want else []
+    tail = have[len(have) - len(want) :] if want else []
     for w, h in zip(want, tail, strict=True):
-        if PLACEHOLDER.fullmatch(w) or PLACEHOLDER.search(w) and template_regex(w).match(h):
+        if PLACEHOLDER.fullmatch(w) or (PLACEHOLDER.search(w) and template_regex(w).match(h)):
             continue
         if PLACEHOLDER.search(h):
             continue

@@ -44,6 +44,8 @@ def expected_lines(path: Path) -> list[int]:
 @pytest.fixture
 def seeds() -> Path:
     if not SEEDS.is_dir():
-        pytest.skip(f"the reference tutorials are not at {SEEDS} (shared/ is beside the checkout "
-                    "in CI and on developer machines)")
+        pytest.skip(
+            f"the reference tutorials are not at {SEEDS} (shared/ is beside the checkout "
+            "in CI and on developer machines)"
+        )
     return SEEDS

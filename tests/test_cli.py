@@ -86,15 +86,19 @@ def test_missing_path_is_a_finding_not_a_crash() -> None:
     payload = json.loads(out)
     assert code == 1
     assert [(f["rule"], f["path"]) for f in payload["findings"]] == [
-        ("read-error", "does/not/exist.md")]
+        ("read-error", "does/not/exist.md")
+    ]
 
 
 def test_github_annotations() -> None:
     code, out = invoke("lint", str(DEFECTS), "--format", "github")
     assert code == 1
     lines = out.splitlines()
-    assert any(line.startswith("::error file=") and ",line=140,col=4,title=publish-endpoint-"
-               "mismatch::" in line for line in lines)
+    assert any(
+        line.startswith("::error file=")
+        and ",line=140,col=4,title=publish-endpoint-mismatch::" in line
+        for line in lines
+    )
     assert any(line.startswith("::warning file=") for line in lines)
     assert any(line.startswith("::notice file=") for line in lines)
 
@@ -120,7 +124,8 @@ def test_config_in_pyproject(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.doctract]\nfail-on = "warning"\n')
     assert invoke("lint", "docs", cwd=tmp_path)[0] == 1
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.doctract]\nfail-on = "warning"\nignore = ["curl-dangling-continuation"]\n')
+        '[tool.doctract]\nfail-on = "warning"\nignore = ["curl-dangling-continuation"]\n'
+    )
     assert invoke("lint", "docs", cwd=tmp_path)[0] == 0
     (tmp_path / "pyproject.toml").write_text('[tool.doctract]\nfail_on = "warning"\n')
     code, out = invoke("lint", "docs", cwd=tmp_path)
@@ -133,7 +138,8 @@ def test_config_required_headers_and_host(tmp_path: Path) -> None:
     doc.write_text((RULE_FIXTURES / "missing-header" / "pass.md").read_text())
     (tmp_path / "pyproject.toml").write_text(
         '[tool.doctract]\nrequired-headers = ["Authorization", "x-request-id"]\n'
-        'host = "platform.example.com"\n')
+        'host = "platform.example.com"\n'
+    )
     code, out = invoke("lint", "t.md", "--format", "json", cwd=tmp_path)
     rules = [f["rule"] for f in json.loads(out)["findings"]]
     assert code == 1
@@ -171,8 +177,12 @@ def test_console_script_runs_and_exits_with_status() -> None:
     exe = Path(sys.executable).with_name("doctract")
     if not exe.exists():
         pytest.skip("the doctract console script is not installed next to this Python")
-    done = subprocess.run([str(exe), "lint", str(DEFECTS), "--format", "json"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(exe), "lint", str(DEFECTS), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 1
     assert json.loads(done.stdout)["summary"]["files"] == 2
     assert done.stderr == ""

@@ -14,12 +14,15 @@ def block(text: str, first_line: int = 10, column: int = 1) -> list[SourceLine]:
 
 # --- curl -----------------------------------------------------------------------------------
 
+
 def test_curl_method_url_headers_and_json_body() -> None:
-    (req,) = parse_curl(block("""curl -X PATCH \\
+    (req,) = parse_curl(
+        block("""curl -X PATCH \\
   'https://platform.adobe.io/data/foundation/flowservice/flows/abc' \\
   -H 'If-Match: "etag-1"' \\
   -H "x-api-key: {API_KEY}" \\
-  --data-raw '[{"op": "add", "path": "/name", "value": "x"}]'"""))
+  --data-raw '[{"op": "add", "path": "/name", "value": "x"}]'""")
+    )
     assert req.method == "PATCH"
     assert req.url == "https://platform.adobe.io/data/foundation/flowservice/flows/abc"
     assert (req.url_pos.line, req.url_pos.column) == (11, 4)
@@ -42,39 +45,54 @@ def test_curl_implied_post_get_flag_and_file_body() -> None:
 
 
 def test_curl_double_quoted_body_with_escapes_and_pipe() -> None:
-    (req,) = parse_curl(block('curl -X POST "https://x.io/a" -d "{\\"name\\": \\"$NAME\\"}" | jq .'))
+    (req,) = parse_curl(
+        block('curl -X POST "https://x.io/a" -d "{\\"name\\": \\"$NAME\\"}" | jq .')
+    )
     assert req.body is not None and req.body.value == {"name": "$NAME"}
     assert req.diagnostics == ()
 
 
 def test_curl_json_body_positions_map_to_the_file() -> None:
-    (req,) = parse_curl(block("""curl -X POST https://x.io/a \\
+    (req,) = parse_curl(
+        block(
+            """curl -X POST https://x.io/a \\
   -d '{
     "a": 1,
     "b": oops
-  }'""", first_line=40, column=3))
+  }'""",
+            first_line=40,
+            column=3,
+        )
+    )
     assert req.body is not None and not req.body.valid
     (error,) = req.body.errors
     assert (error.pos.line, error.pos.column) == (43, 3 + 9)
 
 
 def test_curl_missing_command_broken_continuation_and_dangling() -> None:
-    (req,) = parse_curl(block("""  'https://x.io/flows?mode=draft' \\
+    (req,) = parse_curl(
+        block("""  'https://x.io/flows?mode=draft' \\
   -H 'Authorization: Bearer {ACCESS_TOKEN}'
   -H 'If-Match: "1"' \\
-  -d '{"a": 1}' \\"""))
+  -d '{"a": 1}' \\""")
+    )
     codes = [(d.code, d.pos.line) for d in req.diagnostics]
-    assert codes == [("curl-missing-command", 10), ("curl-broken-continuation", 11),
-                     ("curl-dangling-continuation", 13)]
+    assert codes == [
+        ("curl-missing-command", 10),
+        ("curl-broken-continuation", 11),
+        ("curl-dangling-continuation", 13),
+    ]
     assert req.method == "POST"  # the body after the break still counts: the request as meant
     assert req.header("If-Match") is not None
 
 
 def test_curl_unbalanced_quote_is_reported_where_the_quote_was_dropped() -> None:
-    (req,) = parse_curl(block("""curl -X GET \\
+    (req,) = parse_curl(
+        block("""curl -X GET \\
   'https://x.io/a' \\
   -H 'x-api-key: {API_KEY} \\
-  -H 'x-sandbox-name: {SANDBOX_NAME}'"""))
+  -H 'x-sandbox-name: {SANDBOX_NAME}'""")
+    )
     (diag,) = [d for d in req.diagnostics if d.code == "curl-unbalanced-quote"]
     assert diag.pos.line == 12
 
@@ -85,14 +103,19 @@ def test_curl_unknown_flag_and_missing_url() -> None:
 
 
 def test_two_curl_commands_in_one_block_and_comments() -> None:
-    reqs = parse_curl(block("""# list flows
+    reqs = parse_curl(
+        block("""# list flows
 curl https://x.io/flows
-curl -X DELETE https://x.io/flows/1  # then delete one"""))
-    assert [(r.method, r.url) for r in reqs] == [("GET", "https://x.io/flows"),
-                                                 ("DELETE", "https://x.io/flows/1")]
+curl -X DELETE https://x.io/flows/1  # then delete one""")
+    )
+    assert [(r.method, r.url) for r in reqs] == [
+        ("GET", "https://x.io/flows"),
+        ("DELETE", "https://x.io/flows/1"),
+    ]
 
 
 # --- JSON -----------------------------------------------------------------------------------
+
 
 def test_json_valid_and_located() -> None:
     doc = parse_json(block('{\n  "items": [\n    {"id": "x", "etag": "\\"1\\""}\n  ]\n}', 5))
@@ -102,17 +125,26 @@ def test_json_valid_and_located() -> None:
 
 
 def test_json_reports_every_error_with_positions() -> None:
-    doc = parse_json(block("""{
+    doc = parse_json(
+        block("""{
   "name": 'single',
   "host": <HOST>,
   "port": $PORT
   "list": [1, 2,],
   // a comment
   "end": true,
-}"""))
+}""")
+    )
     found = [(e.pos.line, e.pos.column, e.message) for e in doc.errors]
     assert [(line, col) for line, col, _ in found] == [
-        (11, 11), (12, 11), (13, 11), (13, 16), (14, 16), (15, 3), (16, 14)]
+        (11, 11),
+        (12, 11),
+        (13, 11),
+        (13, 16),
+        (14, 16),
+        (15, 3),
+        (16, 14),
+    ]
     assert "`'single'` is not a JSON value" in found[0][2]
     assert "bare placeholder <HOST>" in found[1][2]
     assert "bare placeholder $PORT" in found[2][2]
@@ -207,7 +239,10 @@ def test_markdown_dialect_model() -> None:
     assert step.pos.line == 10
     assert step.api_format is not None
     assert (step.api_format.method, step.api_format.path, step.api_format.query) == (
-        "POST", "/sourceConnections", "mode=draft")
+        "POST",
+        "/sourceConnections",
+        "mode=draft",
+    )
     assert step.api_format.pos.line == 17
     assert [m.path for m in step.mentions] == ["/sourceConnections"]
     (table,) = step.tables
@@ -229,8 +264,10 @@ def test_crlf_documents_keep_their_lines() -> None:
 
 
 def test_status_only_response() -> None:
-    text = ("# T\n\n## Delete\n\n**Request**\n\n```shell\ncurl -X DELETE https://x.io/f/1\n```\n\n"
-            "**Response**\n\nA successful response returns HTTP status 204 (No Content).\n")
+    text = (
+        "# T\n\n## Delete\n\n**Request**\n\n```shell\ncurl -X DELETE https://x.io/f/1\n```\n\n"
+        "**Response**\n\nA successful response returns HTTP status 204 (No Content).\n"
+    )
     (step,) = extract("t.md", text).steps
     assert [(r.status, r.body, r.pos.line) for r in step.responses] == [(204, None, 13)]
 
@@ -290,8 +327,10 @@ def test_rendered_page_model() -> None:
     assert lookup.requests[0].url.endswith("/connectionSpecs/1")
     assert lookup.requests[0].pos.line == 10
     assert lookup.responses[0].body is not None and lookup.responses[0].pos.line == 17
-    assert (create.title, create.anchor) == ("Create a draft base connection",
-                                             "create-a-draft-base-connection")
+    assert (create.title, create.anchor) == (
+        "Create a draft base connection",
+        "create-a-draft-base-connection",
+    )
     assert create.api_format is not None and create.api_format.pos.line == 26
     assert create.tables[0].rows[0].cells == ("mode", "Set mode to draft.")
     assert create.tables[0].rows[0].pos.line == 29

@@ -13,22 +13,86 @@ from doctract.findings import Finding
 from doctract.model import SourceLine
 
 FRAGMENTS = [
-    "```", "```json", "```shell", "```http", "```jsn", "~~~", "\n", "\n\n", " ", "  ", "\\",
-    "\\\n", "'", '"', "{", "}", "[", "]", ":", ",", "curl", "curl -X POST", "-X", "-H", "-d",
-    "--data-raw", "--url", "-G", "@file", "|", "#", "# Title", "## Step {#step}", "**API format**",
-    "**Request**", "**Response**", "POST /flows?mode=draft", "GET /runs?property=flowId=={ID}",
-    "PATCH /flows/{FLOW_ID}", "'https://platform.adobe.io/data/foundation/flowservice/flows'",
+    "```",
+    "```json",
+    "```shell",
+    "```http",
+    "```jsn",
+    "~~~",
+    "\n",
+    "\n\n",
+    " ",
+    "  ",
+    "\\",
+    "\\\n",
+    "'",
+    '"',
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "curl",
+    "curl -X POST",
+    "-X",
+    "-H",
+    "-d",
+    "--data-raw",
+    "--url",
+    "-G",
+    "@file",
+    "|",
+    "#",
+    "# Title",
+    "## Step {#step}",
+    "**API format**",
+    "**Request**",
+    "**Response**",
+    "POST /flows?mode=draft",
+    "GET /runs?property=flowId=={ID}",
+    "PATCH /flows/{FLOW_ID}",
+    "'https://platform.adobe.io/data/foundation/flowservice/flows'",
     "https://platform-int.adobe.io/x/connections/1/action?op=publish",
-    "-H 'Authorization: Bearer {ACCESS_TOKEN}'", "-H 'If-Match: 1'", '"id": "f9377f50-607a-4818-'
-    'b77f-50607a181860"', '"etag": "\\"1\\""', "{HOST}", "<TOKEN>", "$TOKEN", "null", "true",
-    "12", "-1e5", "| a | b |", "| --- | --- |", "| `{X}` | y |", ">[!NOTE]", ">", "[!DNL X]",
-    "+++", "<!--", "-->", "code language-json", "code language-shell", "accordion", "Parameter",
-    "Description", "HTTP status 204", "/connections endpoint", "---", "title: x", "\x00", "\r",
-    "\t", "é", "\u2028", "\ufeff", "😀",
+    "-H 'Authorization: Bearer {ACCESS_TOKEN}'",
+    "-H 'If-Match: 1'",
+    '"id": "f9377f50-607a-4818-b77f-50607a181860"',
+    '"etag": "\\"1\\""',
+    "{HOST}",
+    "<TOKEN>",
+    "$TOKEN",
+    "null",
+    "true",
+    "12",
+    "-1e5",
+    "| a | b |",
+    "| --- | --- |",
+    "| `{X}` | y |",
+    ">[!NOTE]",
+    ">",
+    "[!DNL X]",
+    "+++",
+    "<!--",
+    "-->",
+    "code language-json",
+    "code language-shell",
+    "accordion",
+    "Parameter",
+    "Description",
+    "HTTP status 204",
+    "/connections endpoint",
+    "---",
+    "title: x",
+    "\x00",
+    "\r",
+    "\t",
+    "é",
+    "\u2028",
+    "\ufeff",
+    "😀",
 ]
 
-fragment_lists = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)),
-                          max_size=60)
+fragment_lists = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=60)
 documents = fragment_lists.map("".join)
 
 
@@ -58,15 +122,24 @@ def test_curl_parser_never_raises(parts: list[str]) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
-                                                                max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
     max_leaves=10,
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(json_values, st.lists(st.tuples(st.integers(0, 200), st.sampled_from(
-    ['"', ",", "}", "]", "{", ":", "{X}", "\n", "//", "'"])), max_size=4))
+@given(
+    json_values,
+    st.lists(
+        st.tuples(
+            st.integers(0, 200),
+            st.sampled_from(['"', ",", "}", "]", "{", ":", "{X}", "\n", "//", "'"]),
+        ),
+        max_size=4,
+    ),
+)
 def test_json_parser_on_mutated_json(value: object, edits: list[tuple[int, str]]) -> None:
     import json
 

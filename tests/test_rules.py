@@ -19,8 +19,11 @@ def _fixture(rule: str, kind: str) -> Path:
 
 
 def test_every_rule_has_fixtures() -> None:
-    missing = [r for r in CHECKED_RULES
-               if not _fixture(r, "fail").exists() or not _fixture(r, "pass").exists()]
+    missing = [
+        r
+        for r in CHECKED_RULES
+        if not _fixture(r, "fail").exists() or not _fixture(r, "pass").exists()
+    ]
     assert missing == []
 
 

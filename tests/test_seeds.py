@@ -14,10 +14,14 @@ from doctract.findings import Severity
 SEED_DEFECTS = {
     # 000
     ("000", 45, "api-format-mismatch"),  # draft base connection: URL lacks ?mode=draft
-    ("000", 56, "spec-schema-violation"),  # auth.params has userId; the published authSpec requires userid
+    (
+        "000",
+        56,
+        "spec-schema-violation",
+    ),  # auth.params has userId; the published authSpec requires userid
     ("000", 105, "curl-dangling-continuation"),
     ("000", 115, "etag-unchanged"),
-    ("000", 145, "json-syntax"),  # unclosed quote in "description: 
+    ("000", 145, "json-syntax"),  # unclosed quote in "description:
     ("000", 148, "json-syntax"),  # trailing comma
     ("000", 196, "publish-endpoint-mismatch"),  # source connection published under /connections
     ("000", 201, "curl-dangling-continuation"),
@@ -73,12 +77,20 @@ SEED_DEFECTS = {
     ("003", 1075, "id-not-from-earlier-step"),
     ("003", 1079, "curl-broken-continuation"),
     ("003", 1080, "if-match-unquoted"),  # If-Match etag unquoted
-    ("003", 1133, "placeholder-mismatch"),  # table {BASE_CONNECTION_ID} vs API format {CONNECTION_ID}
+    (
+        "003",
+        1133,
+        "placeholder-mismatch",
+    ),  # table {BASE_CONNECTION_ID} vs API format {CONNECTION_ID}
     ("003", 1139, "id-not-from-earlier-step"),
     # 004
     ("004", 153, "placeholder-inconsistent"),
     ("004", 158, "placeholder-inconsistent"),
-    ("004", 198, "api-format-mismatch"),  # /data/foundation/mappingSets vs API format /conversion/mappingSets
+    (
+        "004",
+        198,
+        "api-format-mismatch",
+    ),  # /data/foundation/mappingSets vs API format /conversion/mappingSets
     ("004", 266, "missing-header"),  # flow creation without Authorization
 }
 
@@ -114,12 +126,21 @@ def test_correct_constructs_are_not_reported(seeds: Path) -> None:
 
 def test_mission_defects_are_errors(seeds: Path) -> None:
     result = lint(seeds)
-    errors = {(Path(f.path).name[:3], f.line, f.rule) for f in result.findings
-              if f.severity is Severity.ERROR}
-    for defect in [("000", 196, "publish-endpoint-mismatch"), ("000", 293, "publish-endpoint-mismatch"),
-                   ("000", 145, "json-syntax"), ("003", 74, "json-syntax"),
-                   ("003", 475, "json-syntax"), ("001", 110, "curl-broken-continuation"),
-                   ("002", 693, "publish-endpoint-mismatch"), ("002", 809, "curl-missing-command")]:
+    errors = {
+        (Path(f.path).name[:3], f.line, f.rule)
+        for f in result.findings
+        if f.severity is Severity.ERROR
+    }
+    for defect in [
+        ("000", 196, "publish-endpoint-mismatch"),
+        ("000", 293, "publish-endpoint-mismatch"),
+        ("000", 145, "json-syntax"),
+        ("003", 74, "json-syntax"),
+        ("003", 475, "json-syntax"),
+        ("001", 110, "curl-broken-continuation"),
+        ("002", 693, "publish-endpoint-mismatch"),
+        ("002", 809, "curl-missing-command"),
+    ]:
         assert defect in errors
 
 

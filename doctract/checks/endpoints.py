@@ -41,26 +41,45 @@ def api_format_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
         for request in step.requests:
             _, path, query = split_url(request.url)
             if request.method != fmt.method:
-                yield Hit(request.pos, f"the request uses {request.method} but the API format "
-                          f"says {fmt.method}", f"use -X {fmt.method}", evidence)
+                yield Hit(
+                    request.pos,
+                    f"the request uses {request.method} but the API format says {fmt.method}",
+                    f"use -X {fmt.method}",
+                    evidence,
+                )
             if path and not path_matches(fmt.path, path):
-                yield Hit(request.url_pos, f"the URL path {path} does not match the API format "
-                          f"path {fmt.path}", f"make the URL end with {fmt.path}", evidence)
+                yield Hit(
+                    request.url_pos,
+                    f"the URL path {path} does not match the API format path {fmt.path}",
+                    f"make the URL end with {fmt.path}",
+                    evidence,
+                )
             have = dict(query_pairs(query))
             for key, want in query_pairs(fmt.query):
                 if key not in have:
-                    yield Hit(request.url_pos, f"the URL lacks the query parameter {key}="
-                              f"{want} that the API format requires",
-                              f"add {'&' if query else '?'}{key}={want} to the URL", evidence)
+                    yield Hit(
+                        request.url_pos,
+                        f"the URL lacks the query parameter {key}="
+                        f"{want} that the API format requires",
+                        f"add {'&' if query else '?'}{key}={want} to the URL",
+                        evidence,
+                    )
                 elif not PLACEHOLDER.search(have[key]) and not template_regex(want).match(
                     have[key]
                 ):
-                    yield Hit(request.url_pos, f"the URL sets {key}={have[key]} but the API "
-                              f"format says {key}={want}", f"use {key}={want}", evidence)
+                    yield Hit(
+                        request.url_pos,
+                        f"the URL sets {key}={have[key]} but the API format says {key}={want}",
+                        f"use {key}={want}",
+                        evidence,
+                    )
 
 
-@rule("publish-endpoint-mismatch", Severity.ERROR,
-      supersedes=("api-format-mismatch", "prose-endpoint-mismatch"))
+@rule(
+    "publish-endpoint-mismatch",
+    Severity.ERROR,
+    supersedes=("api-format-mismatch", "prose-endpoint-mismatch"),
+)
 def publish_endpoint_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """An action (publish, enable, ...) is sent to another collection than the step's entity.
 
@@ -77,8 +96,12 @@ def publish_endpoint_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hi
             if target is None or target[0] == entity:
                 continue
             op = dict(query_pairs(split_url(request.url)[2])).get("op", "the action")
-            yield Hit(request.url_pos, f"{op} is sent to /{target[0]}/ but this step is about "
-                      f"{entity}", f"use /{entity}/{{ID}}/action", f"heading: {step.title}")
+            yield Hit(
+                request.url_pos,
+                f"{op} is sent to /{target[0]}/ but this step is about {entity}",
+                f"use /{entity}/{{ID}}/action",
+                f"heading: {step.title}",
+            )
 
 
 @rule("prose-endpoint-mismatch", Severity.WARNING)
@@ -95,7 +118,10 @@ def prose_endpoint_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]
                 wanted = [s for s in mention.path.split("/") if s and not PLACEHOLDER.search(s)]
                 have = path.split("/")
                 if wanted and wanted[0] not in have:
-                    yield Hit(request.url_pos, f"the prose names the {mention.path} endpoint but "
-                              f"the request calls {path}", "make the prose and the URL agree",
-                              f"prose (line {mention.pos.line})")
+                    yield Hit(
+                        request.url_pos,
+                        f"the prose names the {mention.path} endpoint but the request calls {path}",
+                        "make the prose and the URL agree",
+                        f"prose (line {mention.pos.line})",
+                    )
                     break

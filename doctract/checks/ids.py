@@ -8,7 +8,7 @@ from typing import Any
 
 from doctract.checks.registry import Hit, rule
 from doctract.corpus import Corpus, ids_in
-from doctract.entities import ID_FIELDS, COLLECTIONS, collections_in_path
+from doctract.entities import COLLECTIONS, ID_FIELDS, collections_in_path
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import CurlRequest, JsonDoc, Pos, Step, Tutorial
@@ -170,13 +170,25 @@ def _id_hits(tutorial: Tutorial, corpus: Corpus) -> Iterator[tuple[Hit | None, H
                 created = trail.created.get(ref.collection or "")
                 if created:
                     made, line = created[-1]
-                    yield Hit(ref.pos, f"the request uses {ref.collection} id {ref.id}, but the "
-                              f"tutorial created {made} (line {line})",
-                              f"use {made}, the id returned earlier"), None
+                    yield (
+                        Hit(
+                            ref.pos,
+                            f"the request uses {ref.collection} id {ref.id}, but the "
+                            f"tutorial created {made} (line {line})",
+                            f"use {made}, the id returned earlier",
+                        ),
+                        None,
+                    )
                 else:
                     what = f"{ref.collection} id" if ref.collection in COLLECTIONS else "id"
-                    yield None, Hit(ref.pos, f"the {what} {ref.id} comes from no earlier step of "
-                                    "this tutorial", "say where the reader gets this id")
+                    yield (
+                        None,
+                        Hit(
+                            ref.pos,
+                            f"the {what} {ref.id} comes from no earlier step of this tutorial",
+                            "say where the reader gets this id",
+                        ),
+                    )
 
 
 @rule("if-match-unquoted", Severity.ERROR)
@@ -188,12 +200,15 @@ def if_match_unquoted(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             if header is None:
                 continue
             value = header.value.strip()
-            if value.startswith(('"', 'W/"', "\\\"")) or value == "*":
+            if value.startswith(('"', 'W/"', '\\"')) or value == "*":
                 continue
             if value.startswith("{") and value.endswith("}"):
                 continue  # a placeholder that stands for the quoted etag
-            yield Hit(header.pos, f"the If-Match etag {value} is not quoted",
-                      f"write -H 'If-Match: \"{value}\"'")
+            yield Hit(
+                header.pos,
+                f"the If-Match etag {value} is not quoted",
+                f"write -H 'If-Match: \"{value}\"'",
+            )
 
 
 @rule("if-match-stale", Severity.WARNING)
@@ -214,8 +229,12 @@ def if_match_stale(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             have = _bare_etag(header.value)
             if have and "{" not in have and have != want:
                 line = _etag_line(shown)
-                yield Hit(header.pos, f"If-Match {have} is not the etag the tutorial showed for "
-                          f"this entity ({want}, line {line})", f'use "{want}"')
+                yield Hit(
+                    header.pos,
+                    f"If-Match {have} is not the etag the tutorial showed for "
+                    f"this entity ({want}, line {line})",
+                    f'use "{want}"',
+                )
 
 
 @rule("etag-unchanged", Severity.WARNING)
@@ -226,8 +245,11 @@ def etag_unchanged(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     copied, and readers who reuse it in If-Match get 412.
     """
     for step, trail in _walk(tutorial):
-        writes = [r for r in step.requests
-                  if r.method in _WRITE_METHODS or split_url(r.url)[1].endswith("/action")]
+        writes = [
+            r
+            for r in step.requests
+            if r.method in _WRITE_METHODS or split_url(r.url)[1].endswith("/action")
+        ]
         if not writes:
             continue
         for response in step.responses:
@@ -240,7 +262,10 @@ def etag_unchanged(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             before, shown = trail.etags[entity[0]]
             if before == entity[1]:
                 line = _etag_line(shown)
-                where = ["items", 0, "etag"] if "items" in body.value else ["etag"]
-                yield Hit(locate(body, where), f"the {writes[0].method} response repeats the "
-                          f"etag {before} shown before the change (line {line})",
-                          "show a new etag in the response example")
+                where: list[str | int] = ["items", 0, "etag"] if "items" in body.value else ["etag"]
+                yield Hit(
+                    locate(body, where),
+                    f"the {writes[0].method} response repeats the "
+                    f"etag {before} shown before the change (line {line})",
+                    "show a new etag in the response example",
+                )

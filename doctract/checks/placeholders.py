@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from doctract.checks.registry import Hit, rule
 from doctract.corpus import Corpus, leaf_strings
+from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import Pos, Tutorial
-from doctract.extractors.jsonparse import locate
 from doctract.urls import placeholder_name, placeholder_names
 
 
@@ -36,9 +36,12 @@ def placeholder_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                 documented = placeholder_name(name)
                 if documented and documented not in used:
                     listed = ", ".join(f"{{{u}}}" for u in sorted(used)) or "no placeholder"
-                    yield Hit(row.pos, f"the table documents {name} but the API format uses "
-                              f"{listed}", "use the same placeholder name in both",
-                              f"API format (line {fmt.pos.line})")
+                    yield Hit(
+                        row.pos,
+                        f"the table documents {name} but the API format uses {listed}",
+                        "use the same placeholder name in both",
+                        f"API format (line {fmt.pos.line})",
+                    )
 
 
 @rule("placeholder-inconsistent", Severity.INFO)
@@ -61,13 +64,13 @@ def placeholder_inconsistent(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit
             if request.body is None or not request.body.valid:
                 continue
             for path, value, where in leaf_strings(request.body.value):
-                name = placeholder_name(value)
-                if not name:
+                field_name = placeholder_name(value)
+                if not field_name:
                     continue
-                hit = _minority(corpus.field_placeholders.get(path), name)
-                if hit and (path, name) not in reported:
-                    reported.add((path, name))
-                    yield _hit(locate(request.body, where), f"field {path}", name, hit)
+                hit = _minority(corpus.field_placeholders.get(path), field_name)
+                if hit and (path, field_name) not in reported:
+                    reported.add((path, field_name))
+                    yield _hit(locate(request.body, where), f"field {path}", field_name, hit)
 
 
 def _minority(counts: Counter[str] | None, name: str) -> tuple[str, int] | None:
@@ -80,5 +83,8 @@ def _minority(counts: Counter[str] | None, name: str) -> tuple[str, int] | None:
 
 
 def _hit(pos: Pos, what: str, name: str, usual: tuple[str, int]) -> Hit:
-    return Hit(pos, f"{what} uses {{{name}}} where {usual[1]} other tutorials use {{{usual[0]}}}",
-               f"rename it to {{{usual[0]}}}")
+    return Hit(
+        pos,
+        f"{what} uses {{{name}}} where {usual[1]} other tutorials use {{{usual[0]}}}",
+        f"rename it to {{{usual[0]}}}",
+    )

@@ -43,14 +43,24 @@ class Rule:
 
     def run(self, tutorial: Tutorial, corpus: Corpus) -> Iterator[Finding]:
         for hit in self.check(tutorial, corpus):
-            yield Finding(self.id, self.severity, tutorial.path, hit.pos.line, hit.pos.column,
-                          hit.message, hit.hint, hit.evidence)
+            yield Finding(
+                self.id,
+                self.severity,
+                tutorial.path,
+                hit.pos.line,
+                hit.pos.column,
+                hit.message,
+                hit.hint,
+                hit.evidence,
+            )
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, severity: Severity, supersedes: Iterable[str] = ()) -> Callable[[Check], Check]:
+def rule(
+    rule_id: str, severity: Severity, supersedes: Iterable[str] = ()
+) -> Callable[[Check], Check]:
     """Register a check under a stable kebab-case id; its docstring is the rule's doc."""
 
     def register(check: Check) -> Check:

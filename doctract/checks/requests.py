@@ -33,8 +33,11 @@ def missing_header(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                 needed.append("If-Match")
             for name in needed:
                 if request.header(name) is None:
-                    yield Hit(request.pos, f"the {request.method} request has no {name} header",
-                              f"add -H '{name}: {_example(name)}'")
+                    yield Hit(
+                        request.pos,
+                        f"the {request.method} request has no {name} header",
+                        f"add -H '{name}: {_example(name)}'",
+                    )
 
 
 def _example(name: str) -> str:
@@ -65,5 +68,8 @@ def host_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                 continue
             internal = any(m in host for m in _INTERNAL_MARKERS)
             kind = "an internal host" if internal else "a host"
-            yield Hit(request.url_pos, f"the request goes to {kind} {host}, not to {usual}",
-                      f"use https://{usual}")
+            yield Hit(
+                request.url_pos,
+                f"the request goes to {kind} {host}, not to {usual}",
+                f"use https://{usual}",
+            )

@@ -41,8 +41,9 @@ def spec_schema_violation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                 yield from _validate(body, where, instance, schema, what)
 
 
-def _targets(path: str, value: dict[str, Any],
-             corpus: Corpus) -> Iterator[tuple[list[str | int], Any, PublishedSchema, str]]:
+def _targets(
+    path: str, value: dict[str, Any], corpus: Corpus
+) -> Iterator[tuple[list[str | int], Any, PublishedSchema, str]]:
     spec_id = _id_of(value.get("connectionSpec"))
     if path.endswith("/connections") and spec_id:
         auth = value.get("auth")
@@ -56,15 +57,23 @@ def _targets(path: str, value: dict[str, Any],
     flow_spec = _id_of(value.get("flowSpec"))
     if path.endswith("/flows") and flow_spec:
         if flow_spec in corpus.schedule_specs and "scheduleParams" in value:
-            yield (["scheduleParams"], value["scheduleParams"], corpus.schedule_specs[flow_spec],
-                   "scheduleSpec")
+            yield (
+                ["scheduleParams"],
+                value["scheduleParams"],
+                corpus.schedule_specs[flow_spec],
+                "scheduleSpec",
+            )
         for index, trans in enumerate(value.get("transformations") or []):
             if not isinstance(trans, dict):
                 continue
             schema = corpus.transformation_specs.get((flow_spec, str(trans.get("name", ""))))
             if schema is not None and "params" in trans:
-                yield (["transformations", index, "params"], trans["params"], schema,
-                       f"transformationSpec '{trans.get('name')}'")
+                yield (
+                    ["transformations", index, "params"],
+                    trans["params"],
+                    schema,
+                    f"transformationSpec '{trans.get('name')}'",
+                )
 
 
 def _id_of(ref: Any) -> str | None:
@@ -73,29 +82,40 @@ def _id_of(ref: Any) -> str | None:
     return None
 
 
-def _validate(doc: JsonDoc, where: list[str | int], instance: Any, published: PublishedSchema,
-              what: str) -> Iterator[Hit]:
+def _validate(
+    doc: JsonDoc, where: list[str | int], instance: Any, published: PublishedSchema, what: str
+) -> Iterator[Hit]:
     try:
         validator = Draft7Validator(published.schema)
         errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
     except SchemaError as exc:
-        yield Hit(doc.pos, f"the published {what} is not a valid JSON Schema: {exc.message}",
-                  "", f"schema: {published.where}")
+        yield Hit(
+            doc.pos,
+            f"the published {what} is not a valid JSON Schema: {exc.message}",
+            "",
+            f"schema: {published.where}",
+        )
         return
     for error in errors:
         if _is_placeholder_type_error(error.validator, error.instance):
             continue
         loc: Sequence[str | int] = [*where, *error.path]
         field = ".".join(str(p) for p in loc)
-        yield Hit(locate(doc, loc), f"{field} breaks the {what} schema: {error.message}",
-                  _hint(error.validator, error.validator_value),
-                  f"schema published at {published.where}")
+        yield Hit(
+            locate(doc, loc),
+            f"{field} breaks the {what} schema: {error.message}",
+            _hint(error.validator, error.validator_value),
+            f"schema published at {published.where}",
+        )
 
 
 def _is_placeholder_type_error(kind: Any, instance: Any) -> bool:
     """`"{START_TIME}"` where an integer is due is a template value, not a doc error."""
-    return kind in ("type", "enum", "format", "minimum", "maximum") and isinstance(
-        instance, str) and bool(ANY_PLACEHOLDER.fullmatch(instance))
+    return (
+        kind in ("type", "enum", "format", "minimum", "maximum")
+        and isinstance(instance, str)
+        and bool(ANY_PLACEHOLDER.fullmatch(instance))
+    )
 
 
 def _hint(kind: Any, expected: Any) -> str:

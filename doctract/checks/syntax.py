@@ -10,12 +10,51 @@ from doctract.corpus import Corpus
 from doctract.findings import Severity
 from doctract.model import JsonDoc, Tutorial
 
-KNOWN_LANGUAGES = frozenset({
-    "", "http", "https", "shell", "sh", "bash", "zsh", "console", "curl", "json", "jsonc",
-    "javascript", "js", "typescript", "ts", "python", "py", "java", "yaml", "yml", "xml", "html",
-    "text", "txt", "plaintext", "graphql", "sql", "csv", "markdown", "md", "powershell", "ruby",
-    "go", "php", "csharp", "c#", "kotlin", "swift", "ini", "toml", "diff",
-})
+KNOWN_LANGUAGES = frozenset(
+    {
+        "",
+        "http",
+        "https",
+        "shell",
+        "sh",
+        "bash",
+        "zsh",
+        "console",
+        "curl",
+        "json",
+        "jsonc",
+        "javascript",
+        "js",
+        "typescript",
+        "ts",
+        "python",
+        "py",
+        "java",
+        "yaml",
+        "yml",
+        "xml",
+        "html",
+        "text",
+        "txt",
+        "plaintext",
+        "graphql",
+        "sql",
+        "csv",
+        "markdown",
+        "md",
+        "powershell",
+        "ruby",
+        "go",
+        "php",
+        "csharp",
+        "c#",
+        "kotlin",
+        "swift",
+        "ini",
+        "toml",
+        "diff",
+    }
+)
 
 
 def json_docs(tutorial: Tutorial) -> Iterator[JsonDoc]:
@@ -55,20 +94,35 @@ def _curl_rule(code: str) -> None:
 
 
 _CURL_DOCS = {
-    "curl-missing-command": (Severity.ERROR, """A shell example has curl's arguments but no `curl`.
+    "curl-missing-command": (
+        Severity.ERROR,
+        """A shell example has curl's arguments but no `curl`.
 
-        The block starts with the URL or a flag, so pasting it runs nothing useful."""),
-    "curl-broken-continuation": (Severity.ERROR, """A line of a curl command lost its trailing `\\`.
+        The block starts with the URL or a flag, so pasting it runs nothing useful.""",
+    ),
+    "curl-broken-continuation": (
+        Severity.ERROR,
+        """A line of a curl command lost its trailing `\\`.
 
         The shell ends the command there and runs the following lines (headers, body) as a
-        separate command, so the request is sent without them."""),
-    "curl-dangling-continuation": (Severity.WARNING, """The last line of a curl command ends with `\\`.
+        separate command, so the request is sent without them.""",
+    ),
+    "curl-dangling-continuation": (
+        Severity.WARNING,
+        """The last line of a curl command ends with `\\`.
 
-        The shell waits for another line instead of running the command."""),
-    "curl-unbalanced-quote": (Severity.ERROR, """A quote in a curl command is never closed.
+        The shell waits for another line instead of running the command.""",
+    ),
+    "curl-unbalanced-quote": (
+        Severity.ERROR,
+        """A quote in a curl command is never closed.
 
-        Everything up to the end of the block becomes one argument."""),
-    "curl-unknown-flag": (Severity.WARNING, """A curl command uses an option curl does not have."""),
+        Everything up to the end of the block becomes one argument.""",
+    ),
+    "curl-unknown-flag": (
+        Severity.WARNING,
+        """A curl command uses an option curl does not have.""",
+    ),
     "curl-missing-url": (Severity.ERROR, """A curl command has no URL."""),
 }
 for _code in _CURL_DOCS:

@@ -36,12 +36,20 @@ def table_field_missing(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                 continue
             for row in table.rows:
                 name = cell_name(row.cells[0]).rstrip(".") if row.cells else ""
-                if (not name or " " in name or "=" in name or PLACEHOLDER.search(name)
-                        or name in query_keys):
+                if (
+                    not name
+                    or " " in name
+                    or "=" in name
+                    or PLACEHOLDER.search(name)
+                    or name in query_keys
+                ):
                     continue
                 if not any(_has_field(doc, name) for doc in docs):
-                    yield Hit(row.pos, f"the table documents `{name}` but the example body has "
-                              "no such field", "document the fields the body has, or add it")
+                    yield Hit(
+                        row.pos,
+                        f"the table documents `{name}` but the example body has no such field",
+                        "document the fields the body has, or add it",
+                    )
 
 
 def _has_field(doc: JsonDoc, dotted: str) -> bool:

@@ -75,9 +75,9 @@ class _StepBuilder:
             for m in _MENTION.finditer(text):
                 self.mentions.append(EndpointMention(m.group(2).rstrip("./"), m.group(1), pos))
         if self.label == "response" and self.status is None:
-            m = _STATUS.search(text)
-            if m:
-                self.status = int(m.group(1) or m.group(2))
+            status = _STATUS.search(text)
+            if status:
+                self.status = int(status.group(1) or status.group(2))
                 self.status_pos = pos
 
     def add_code(self, block: CodeBlock) -> None:

@@ -1,4 +1,4 @@
-"""Machine formats of a lint result: the findings contract as JSON, SARIF 2.1.0, GitHub annotations."""
+"""Machine formats of a lint result: findings-contract JSON, SARIF 2.1.0, GitHub annotations."""
 
 from __future__ import annotations
 
@@ -38,24 +38,34 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 def render_sarif(result: LintResult, out: TextIO) -> None:
     used = sorted({f.rule for f in result.findings} | set(RULES))
     index = {rule_id: i for i, rule_id in enumerate(used)}
-    rules = [{
-        "id": rule_id,
-        "name": "".join(part.title() for part in rule_id.split("-")),
-        "shortDescription": {"text": RULES[rule_id].summary},
-        "fullDescription": {"text": RULES[rule_id].doc},
-        "defaultConfiguration": {"level": _SARIF_LEVEL[RULES[rule_id].severity.value]},
-        "help": {"text": RULES[rule_id].doc},
-    } for rule_id in used]
+    rules = [
+        {
+            "id": rule_id,
+            "name": "".join(part.title() for part in rule_id.split("-")),
+            "shortDescription": {"text": RULES[rule_id].summary},
+            "fullDescription": {"text": RULES[rule_id].doc},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[RULES[rule_id].severity.value]},
+            "help": {"text": RULES[rule_id].doc},
+        }
+        for rule_id in used
+    ]
     results = [_sarif_result(f, index[f.rule]) for f in result.findings]
     payload = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "doctract", "version": __version__,
-                                "informationUri": "https://pypi.org/project/doctract/",
-                                "rules": rules}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "doctract",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/doctract/",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
     }
     json.dump(payload, out, indent=2)
     out.write("\n")
@@ -68,10 +78,14 @@ def _sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "ruleIndex": rule_index,
         "level": _SARIF_LEVEL[finding.severity.value],
         "message": {"text": text},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": finding.path.replace("\\", "/")},
-            "region": {"startLine": finding.line, "startColumn": finding.column},
-        }}],
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": finding.path.replace("\\", "/")},
+                    "region": {"startLine": finding.line, "startColumn": finding.column},
+                }
+            }
+        ],
     }
 
 
@@ -79,8 +93,13 @@ _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _escape_property(text: str) -> str:
-    return (text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            .replace(":", "%3A").replace(",", "%2C"))
+    return (
+        text.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(":", "%3A")
+        .replace(",", "%2C")
+    )
 
 
 def _escape_data(text: str) -> str:
@@ -95,8 +114,10 @@ def render_github(result: LintResult, out: TextIO) -> None:
             f"col={f.column},title={_escape_property(f.rule)}::{_escape_data(message)}\n"
         )
     s = summary(result)
-    out.write(f"doctract: {s['findings']} findings ({s['errors']} errors, {s['warnings']} "
-              f"warnings, {s['info']} info) in {s['files']} files\n")
+    out.write(
+        f"doctract: {s['findings']} findings ({s['errors']} errors, {s['warnings']} "
+        f"warnings, {s['info']} info) in {s['files']} files\n"
+    )
 
 
 FORMATS: dict[str, Callable[[LintResult, TextIO], None]] = {
