@@ -26,8 +26,10 @@ def test_curl_method_url_headers_and_json_body() -> None:
     assert req.method == "PATCH"
     assert req.url == "https://platform.adobe.io/data/foundation/flowservice/flows/abc"
     assert (req.url_pos.line, req.url_pos.column) == (11, 4)
-    assert req.header("if-match") is not None and req.header("If-Match").value == '"etag-1"'
-    assert req.header("X-API-KEY").value == "{API_KEY}"
+    if_match = req.header("if-match")
+    api_key = req.header("X-API-KEY")
+    assert if_match is not None and if_match.value == '"etag-1"'
+    assert api_key is not None and api_key.value == "{API_KEY}"
     assert req.body is not None and req.body.valid
     assert req.body.value == [{"op": "add", "path": "/name", "value": "x"}]
     assert req.diagnostics == ()
