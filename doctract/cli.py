@@ -104,6 +104,49 @@ def rules_command(markdown: bool) -> None:
             click.echo(f"{rule_id:28} {rule.severity.value:8} {rule.summary}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0 picks a free one).",
+)
+@click.option(
+    "--deterministic",
+    is_flag=True,
+    help="Ids, etags and timestamps from counters, for reproducible cassettes.",
+)
+@click.option(
+    "--seed-specs/--no-seed-specs",
+    default=True,
+    show_default=True,
+    help="Pre-load the connection specs and flow specs the tutorials use.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+)
+def emulator(host: str, port: int, deterministic: bool, seed_specs: bool, log_level: str) -> None:
+    """Serve a local Flow Service emulator (in-memory, honours the bundled OpenAPI contract).
+
+    Point `--live http://HOST:PORT` at it. The contract is at /openapi.json. The log names
+    method, path and status only: no credentials, bodies or query strings.
+    """
+    from doctract.emulator.server import serve
+
+    serve(
+        host=host,
+        port=port,
+        deterministic=deterministic,
+        seed_specs=seed_specs,
+        log_level=log_level,
+    )
+
+
 def run() -> None:
     """Console entry point: usage errors exit 2 (click), and so does any internal error, as one
     line instead of a traceback (set DOCTRACT_DEBUG=1 to see the traceback)."""
