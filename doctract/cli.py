@@ -95,13 +95,111 @@ def lint(
 def rules_command(markdown: bool) -> None:
     """List every rule with its id, default severity and summary."""
     if markdown:
-        click.echo("| rule | severity | what it reports |\n| --- | --- | --- |")
+        click.echo("| rule | stage | severity | what it reports |\n| --- | --- | --- | --- |")
     for rule_id in sorted(RULES):
         rule = RULES[rule_id]
         if markdown:
-            click.echo(f"| `{rule_id}` | {rule.severity.value} | {rule.summary} |")
+            stage = "run" if rule.dynamic else "lint"
+            click.echo(f"| `{rule_id}` | {stage} | {rule.severity.value} | {rule.summary} |")
         else:
             click.echo(f"{rule_id:28} {rule.severity.value:8} {rule.summary}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default="features",
+    show_default=True,
+    help="Folder for the .feature files.",
+)
+def generate(paths: tuple[str, ...], out: str) -> None:
+    """Write one Gherkin feature per tutorial (pytest-bdd), deterministic and readable."""
+    from doctract.replay.generate import generate as write_features
+
+    result = write_features(list(paths), Path(out))
+    for problem in result.problems:
+        click.echo(f"{problem.path}:{problem.line}: {problem.rule}: {problem.message}", err=True)
+    click.echo(f"{len(result.written)} features in {out}")
+    sys.exit(1 if result.problems else 0)
+
+
+@main.command("run")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--record",
+    type=click.Choice(["none", "once", "new_episodes", "all"]),
+    default="none",
+    show_default=True,
+    help="vcrpy record mode; none is offline.",
+)
+@click.option("--live", default=None, metavar="URL", help="Send requests to this base URL.")
+@click.option("--emulator", is_flag=True, help="Send requests to a fresh local emulator.")
+@click.option(
+    "--cassettes", type=click.Path(file_okay=False), default="cassettes", show_default=True
+)
+@click.option("--keep", is_flag=True, help="Do not delete what a live run created.")
+@click.option("--allow-destructive", is_flag=True, help="Send DELETE to non-local hosts.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def run_command(
+    paths: tuple[str, ...],
+    record: str,
+    live: str | None,
+    emulator: bool,
+    cassettes: str,
+    keep: bool,
+    allow_destructive: bool,
+    output_format: str,
+) -> None:
+    """Replay tutorials (docs or generated features) against cassettes or a live API.
+
+    Exit status: 0 every tutorial behaves as documented, 1 divergences, 2 usage error.
+    """
+    import tempfile
+
+    from doctract.lint import LintResult
+    from doctract.replay.generate import feature_files, findings_of, run_features
+    from doctract.replay.generate import generate as write_features
+    from doctract.replay.session import ReplayOptions
+
+    if live and emulator:
+        raise click.UsageError("use --live URL or --emulator, not both")
+    options = ReplayOptions(
+        record=record,
+        live=live,
+        emulator=emulator,
+        cassettes=Path(cassettes),
+        keep=keep,
+        allow_destructive=allow_destructive,
+    )
+    with tempfile.TemporaryDirectory(prefix="doctract-features-") as tmp:
+        features = feature_files(list(paths))
+        problems = []
+        docs = [
+            p
+            for p in paths
+            if not p.endswith(".feature")
+            and not (Path(p).is_dir() and any(Path(p).rglob("*.feature")))
+        ]
+        if docs:
+            generated = write_features(docs, Path(tmp))
+            features += generated.written
+            problems = generated.problems
+        if not features:
+            raise click.UsageError("no tutorial or feature found in the given paths")
+        quiet = ["-q", "--no-header", "--disable-warnings", "-o", "console_output_style=classic"]
+        _, results = run_features(
+            features, options, quiet if output_format == "text" else ["-p", "no:terminal"]
+        )
+    findings = problems + findings_of(results)
+    result = LintResult(tuple(sorted(findings, key=lambda f: f.sort_key)), len(features))
+    render(result, output_format, sys.stdout)
+    diverging = {f.path for f in findings if f.severity is not Severity.INFO}
+    click.echo(
+        f"doctract run: {len(results)} tutorials replayed, {len(diverging)} diverge", err=True
+    )
+    sys.exit(1 if result.failed(Severity.ERROR) else 0)
 
 
 @main.command()

@@ -1,6 +1,7 @@
 """Static rules. Importing this package registers every rule in `registry.RULES`."""
 
 from doctract.checks import (  # noqa: F401  (imported for registration)
+    dynamic,
     endpoints,
     ids,
     placeholders,

@@ -36,6 +36,7 @@ class Rule:
     doc: str
     check: Check
     supersedes: frozenset[str] = frozenset()
+    dynamic: bool = False  # reported by replay (doctract run), not by a static check
 
     @property
     def summary(self) -> str:
@@ -56,6 +57,13 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+
+
+def dynamic_rule(rule_id: str, severity: Severity, doc: str) -> None:
+    """Register a rule that replay reports, so listings, SARIF and --select know it."""
+    if rule_id in RULES:
+        raise ValueError(f"rule {rule_id} registered twice")
+    RULES[rule_id] = Rule(rule_id, severity, inspect.cleandoc(doc), lambda t, c: (), dynamic=True)
 
 
 def rule(

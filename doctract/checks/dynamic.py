@@ -1,0 +1,72 @@
+"""Rules that replay (`doctract run`) reports; registered here so every listing knows them."""
+
+from __future__ import annotations
+
+from doctract.checks.registry import dynamic_rule
+from doctract.findings import Severity
+
+for _id, _severity, _doc in (
+    (
+        "request-rejected",
+        Severity.ERROR,
+        """The API rejects a documented request (4xx/5xx).
+
+        The finding quotes the API's error body: the doc's request is wrong, or the API changed.""",
+    ),
+    (
+        "response-undocumented-keys",
+        Severity.INFO,
+        """The response has keys the documented example leaves out.
+
+        Docs often abbreviate examples, so this is informational.""",
+    ),
+    ("status-mismatch", Severity.ERROR, """The API answers another status than the doc states."""),
+    (
+        "response-shape-mismatch",
+        Severity.WARNING,
+        """The response differs in shape from the documented example.
+
+        Keys missing or extra, or a value of another type; volatile values (ids, etags,
+        timestamps) are not compared. Most likely the doc's example is stale.""",
+    ),
+    (
+        "response-contract-violation",
+        Severity.ERROR,
+        """The API's response breaks the OpenAPI contract.
+
+        Most likely the API regressed, or the contract is out of date.""",
+    ),
+    (
+        "broken-request",
+        Severity.ERROR,
+        """A documented request cannot be sent as written.
+
+        The static finding (no curl, a lost backslash, malformed JSON, ...) is quoted; requests
+        that depend on it are reported as blocked.""",
+    ),
+    (
+        "blocked-step",
+        Severity.WARNING,
+        """A request was not sent: it needs an id from a request that failed.""",
+    ),
+    (
+        "cassette-missing",
+        Severity.ERROR,
+        """No recorded interaction matches a request in offline replay.
+
+        Re-record with `doctract run --live URL --record new_episodes` (or `--emulator`).""",
+    ),
+    (
+        "transport-error",
+        Severity.ERROR,
+        """The API could not be reached (after bounded retries).""",
+    ),
+    (
+        "destructive-skipped",
+        Severity.INFO,
+        """A documented DELETE was not sent to a non-local host.
+
+        Pass --allow-destructive to send it.""",
+    ),
+):
+    dynamic_rule(_id, _severity, _doc)

@@ -1,0 +1,92 @@
+"""VCR cassettes: one per feature, matched on method, path, query and (scrubbed) body, with
+every secret removed before anything is written."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import vcr
+from vcr.request import Request as VcrRequest
+
+SCRUBBED = "<SCRUBBED>"
+SECRET_KEY = re.compile(r"pass|secret|token|api.?key|credential|imsorg|^auth$", re.IGNORECASE)
+SECRET_HEADERS = ("authorization", "x-api-key", "x-gw-ims-org-id", "cookie", "set-cookie")
+VOLATILE_RESPONSE_HEADERS = ("date", "server")
+
+
+def scrub_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (
+                SCRUBBED
+                if SECRET_KEY.search(str(k)) and not isinstance(v, dict)
+                else scrub_value(v)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [scrub_value(v) for v in value]
+    return value
+
+
+def scrub_body(body: bytes | str | None) -> bytes | str | None:
+    if not body:
+        return body
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return body
+    scrubbed = json.dumps(scrub_value(data), sort_keys=True)
+    return scrubbed.encode() if isinstance(body, bytes) else scrubbed
+
+
+_LOOPBACK = re.compile(r"^(https?)://(?:127\.[\d.]+|localhost|\[::1\])(?::\d+)?")
+
+
+def _scrub_request(request: VcrRequest) -> VcrRequest:
+    request.body = scrub_body(request.body)
+    # the local emulator listens on a random port: record a stable address instead
+    request.uri = _LOOPBACK.sub(r"\1://localhost", request.uri)
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in VOLATILE_RESPONSE_HEADERS or name.lower() in SECRET_HEADERS:
+            del headers[name]
+    body = response.get("body", {})
+    if isinstance(body, dict) and "string" in body:
+        body["string"] = scrub_body(body["string"])
+        if isinstance(body["string"], bytes) and "content-length" in {h.lower() for h in headers}:
+            for name in list(headers):
+                if name.lower() == "content-length":
+                    headers[name] = [str(len(body["string"]))]
+    return response
+
+
+def _scrubbed_body_matcher(r1: VcrRequest, r2: VcrRequest) -> None:
+    if scrub_body(r1.body) != scrub_body(r2.body):
+        raise AssertionError("bodies differ")
+
+
+def make_vcr(cassettes: Path, record_mode: str) -> vcr.VCR:
+    recorder = vcr.VCR(
+        cassette_library_dir=str(cassettes),
+        record_mode=record_mode,
+        match_on=["method", "path", "query", "scrubbed_body"],
+        filter_headers=[*((h, SCRUBBED) for h in SECRET_HEADERS), ("user-agent", None)],
+        before_record_request=_scrub_request,
+        before_record_response=_scrub_response,
+        decode_compressed_response=True,
+    )
+    recorder.register_matcher("scrubbed_body", _scrubbed_body_matcher)
+    return recorder
+
+
+def cassette_name(feature_path: str) -> str:
+    return Path(feature_path).with_suffix(".yaml").name

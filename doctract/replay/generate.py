@@ -1,0 +1,119 @@
+"""`doctract generate`: write one feature per tutorial, and `doctract run`'s pytest invocation."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from doctract.config import Config
+from doctract.extractors import extract
+from doctract.findings import Finding, Severity
+from doctract.lint import discover, read_document
+from doctract.replay.gherkin import feature_text
+from doctract.replay.session import ReplayOptions
+
+MARKER = "@doctract"
+
+
+@dataclass(frozen=True)
+class Generated:
+    written: list[Path]
+    problems: list[Finding]
+
+
+def _feature_path(doc: str, roots: Sequence[str], out: Path) -> Path:
+    for root in roots:
+        if os.path.isdir(root) and Path(doc).is_relative_to(root):
+            rel = Path(doc).relative_to(root)
+            return out / (rel.with_suffix("").as_posix().replace("/", "__") + ".feature")
+    return out / (Path(doc).stem + ".feature")
+
+
+def generate(paths: Sequence[str], out: Path, config: Config | None = None) -> Generated:
+    files, problems = discover(paths, config or Config())
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for doc in files:
+        text, problem = read_document(doc)
+        if problem is not None or text is None:
+            problems.extend([problem] if problem else [])
+            continue
+        target = _feature_path(Path(doc).as_posix(), paths, out)
+        content = feature_text(extract(Path(doc).as_posix(), text))
+        if not target.exists() or target.read_text(encoding="utf-8") != content:
+            target.write_text(content, encoding="utf-8")
+        written.append(target)
+    for stale in out.glob("*.feature"):  # features of docs that are gone
+        if stale not in written and stale.read_text(encoding="utf-8").startswith(MARKER):
+            stale.unlink()
+    return Generated(written, problems)
+
+
+def feature_files(paths: Sequence[str]) -> list[Path]:
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found += sorted(path.rglob("*.feature"))
+        elif path.suffix == ".feature":
+            found.append(path)
+    return found
+
+
+def run_features(
+    features: Sequence[Path], options: ReplayOptions, extra_args: Sequence[str] = ()
+) -> tuple[int, list[dict[str, Any]]]:
+    """Run features with pytest-bdd through the doctract plugin; (pytest status, results)."""
+    import pytest
+
+    with tempfile.TemporaryDirectory(prefix="doctract-run-") as tmp:
+        # a fresh module name per run: pytest.main may run several times in one process
+        module = Path(tmp) / f"test_{Path(tmp).name.replace('-', '_')}.py"
+        listed = ", ".join(repr(str(f.resolve())) for f in features)
+        module.write_text(f"from pytest_bdd import scenarios\n\nscenarios({listed})\n")
+        results = Path(tmp) / "results.jsonl"
+        args = [
+            str(module),
+            "-p",
+            "no:cacheprovider",
+            f"--rootdir={Path.cwd()}",
+            f"--doctract-record={options.record}",
+            f"--doctract-results={results}",
+            f"--doctract-cassettes={options.cassettes.resolve()}",
+            *extra_args,
+        ]
+        if options.live:
+            args.append(f"--doctract-live={options.live}")
+        if options.emulator:
+            args.append("--doctract-emulator")
+        if options.keep:
+            args.append("--doctract-keep")
+        if options.allow_destructive:
+            args.append("--doctract-allow-destructive")
+        status = int(pytest.main(args))
+        lines = results.read_text(encoding="utf-8").splitlines() if results.exists() else []
+    return status, [json.loads(line) for line in lines]
+
+
+def findings_of(results: Sequence[dict[str, Any]]) -> list[Finding]:
+    found = []
+    for result in results:
+        for raw in result["findings"]:
+            found.append(
+                Finding(
+                    raw["rule"],
+                    Severity(raw["severity"]),
+                    raw["path"],
+                    raw["line"],
+                    raw["column"],
+                    raw["message"],
+                    raw["hint"],
+                    raw["evidence"],
+                )
+            )
+    return found

@@ -1,0 +1,436 @@
+"""Replaying one tutorial: send its requests in order, chain the ids and etags the doc shows to
+the ones the API returns, compare what comes back with what the doc says, clean up.
+
+Every divergence is a finding with the lint contract, at the doc's line. A request that needs
+an id from a request that failed is reported as blocked, not as a second failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import schemathesis
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from doctract.emulator.server import running_emulator
+from doctract.findings import Finding, Severity
+from doctract.replay.cassettes import make_vcr
+from doctract.replay.http import (
+    Attempts,
+    Message,
+    is_loopback,
+    parse_message,
+    rebase,
+    resolve,
+    send,
+)
+from doctract.specs import load_spec
+
+_ID = re.compile(
+    r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|[0-9a-f]{32})$"
+)
+_VOLATILE_KEYS = re.compile(
+    r"^(?:id|etag|version|created.*|updated.*|modified.*|.*At|.*Date|"
+    r"imsOrgId|sandbox.*|inletUrl|runs|.*Id)$"
+)
+_COLLECTIONS = ("connections", "sourceConnections", "targetConnections", "flows")
+
+
+@dataclass(frozen=True)
+class ReplayOptions:
+    record: str = "none"
+    live: str | None = None
+    emulator: bool = False
+    cassettes: Path = Path("cassettes")
+    keep: bool = False
+    allow_destructive: bool = False
+    retries: int = 3
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def offline(self) -> bool:
+        return self.record == "none" and not self.live and not self.emulator
+
+
+@dataclass
+class Outcome:
+    line: int
+    step: str
+    method: str = ""
+    path: str = ""
+    status: int | None = None
+    body: Any = None
+    text: str = ""
+    sent: bool = False
+    failed: bool = False
+
+
+@lru_cache(maxsize=1)
+def _contract() -> Any:
+    return schemathesis.openapi.from_dict(load_spec())
+
+
+class Replay:
+    def __init__(self, doc_path: str, options: ReplayOptions) -> None:
+        self.doc_path = doc_path
+        self.options = options
+        self.findings: list[Finding] = []
+        self.outcomes: dict[int, Outcome] = {}
+        self.ids: dict[str, str] = {}
+        self.unavailable: dict[str, int] = {}
+        self.created: list[tuple[str, str]] = []
+        self.attempts = Attempts()
+        self.http = requests.Session()
+        self._stack = contextlib.ExitStack()
+        self.base = options.live
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> Replay:
+        if self.options.emulator:
+            self.base = self._stack.enter_context(running_emulator(deterministic=True))
+        name = Path(self.doc_path).with_suffix("").as_posix().strip("./").replace("/", "__")
+        recorder = make_vcr(self.options.cassettes, self.options.record)
+        self._stack.enter_context(recorder.use_cassette(f"{name}.yaml"))
+        return self
+
+    def finish(self) -> list[Finding]:
+        try:
+            self._clean_up()
+        finally:
+            self._stack.close()
+            self.http.close()
+        return self.findings
+
+    @property
+    def live(self) -> bool:
+        return bool(self.base) and self.options.record != "none"
+
+    def _destructive_ok(self, url: str) -> bool:
+        return is_loopback(url) or self.options.allow_destructive
+
+    def _clean_up(self) -> None:
+        if self.options.keep or not self.base or self.options.offline:
+            return
+        for collection, entity_id in reversed(self.created):
+            url = f"{self.base.rstrip('/')}/data/foundation/flowservice/{collection}/{entity_id}"
+            if not self._destructive_ok(url):
+                continue
+            with contextlib.suppress(Exception):
+                self.http.delete(url, headers=self._credentials(), timeout=30)
+
+    def _credentials(self) -> dict[str, str]:
+        fake = self._fake_credentials()
+        return {
+            name: resolve(value, self.options.values, fake)
+            for name, value in (
+                ("Authorization", "Bearer {ACCESS_TOKEN}"),
+                ("x-api-key", "{API_KEY}"),
+                ("x-gw-ims-org-id", "{ORG_ID}"),
+                ("x-sandbox-name", "{SANDBOX_NAME}"),
+            )
+        }
+
+    def _fake_credentials(self) -> bool:
+        return (
+            self.options.offline
+            or self.options.emulator
+            or (bool(self.base) and is_loopback(self.base or ""))
+        )
+
+    def report(
+        self, rule: str, line: int, message: str, hint: str = "", evidence: str | None = None
+    ) -> None:
+        from doctract.checks import RULES
+
+        self.findings.append(
+            Finding(rule, RULES[rule].severity, self.doc_path, line, 1, message, hint, evidence)
+        )
+
+    # --- steps ----------------------------------------------------------------------------
+
+    def broken(self, index: int, line: int, step: str, rule: str, at: int, message: str) -> None:
+        self.outcomes[index] = Outcome(line, step, failed=True)
+        self.report(
+            "broken-request",
+            at,
+            f"request {index} ({step}) cannot be sent as documented: {message}",
+            "fix the doc's request; see the lint finding",
+            f"{rule} at line {at}",
+        )
+
+    def send(self, index: int, line: int, step: str, text: str) -> None:
+        outcome = Outcome(line, step)
+        self.outcomes[index] = outcome
+        message = self._prepare(parse_message(text))
+        outcome.method = message.method
+        outcome.path = urlsplit(message.url).path
+        needs = [(doc_id, at) for doc_id, at in self.unavailable.items() if doc_id in text]
+        if needs:
+            outcome.failed = True
+            doc_id, at = needs[0]
+            self.report(
+                "blocked-step",
+                line,
+                f"request {index} ({step}) was not sent: it needs "
+                f"{doc_id}, which the failed request at line {at} should have returned",
+                "fix the failed request first",
+            )
+            return
+        if message.method == "DELETE" and self.base and not self._destructive_ok(message.url):
+            outcome.failed = True
+            self.report(
+                "destructive-skipped",
+                line,
+                f"DELETE {outcome.path} was not sent to {urlsplit(message.url).hostname}",
+                "pass --allow-destructive",
+            )
+            return
+        try:
+            response = send(
+                self.http, message, self.options.retries if self.live else 0, self.attempts
+            )
+        except CannotOverwriteExistingCassetteException:
+            outcome.failed = True
+            self.report(
+                "cassette-missing",
+                line,
+                f"no recorded interaction for request {index} ({message.method} {outcome.path})",
+                "record it: doctract run --emulator --record new_episodes",
+            )
+            return
+        except requests.RequestException as exc:
+            outcome.failed = True
+            self.report(
+                "transport-error",
+                line,
+                f"request {index} ({message.method} {outcome.path}) failed: {type(exc).__name__}",
+            )
+            return
+        outcome.sent = True
+        outcome.status = response.status_code
+        outcome.text = response.text[:500]
+        with contextlib.suppress(ValueError):
+            outcome.body = response.json()
+        self._validate_contract(index, message, response, outcome)
+        self._remember_created(message, outcome)
+
+    def _prepare(self, message: Message) -> Message:
+        fake = self._fake_credentials()
+        mapped = self._map_ids
+
+        def fix(value: str) -> str:
+            return resolve(mapped(value), self.options.values, fake)
+
+        url = fix(message.url)
+        if self.base:
+            url = rebase(url, self.base)
+        return Message(
+            message.method,
+            url,
+            tuple((name, fix(value)) for name, value in message.headers),
+            fix(message.body) if message.body is not None else None,
+        )
+
+    def _map_ids(self, text: str) -> str:
+        for doc_id, live_id in self.ids.items():
+            if doc_id in text:
+                text = text.replace(doc_id, live_id)
+        return text
+
+    def _remember_created(self, message: Message, outcome: Outcome) -> None:
+        if message.method != "POST" or not isinstance(outcome.body, dict):
+            return
+        tail = outcome.path.rstrip("/").rsplit("/", 1)[-1]
+        if (
+            tail in _COLLECTIONS
+            and isinstance(outcome.body.get("id"), str)
+            and outcome.status is not None
+            and outcome.status < 300
+        ):
+            self.created.append((tail, outcome.body["id"]))
+
+    def _validate_contract(
+        self, index: int, message: Message, response: requests.Response, outcome: Outcome
+    ) -> None:
+        schema = _contract()
+        operation = schema.find_operation_by_path(message.method, outcome.path)
+        if operation is None:
+            return
+        try:
+            schema.validate_response(
+                operation, schemathesis.Response.from_requests(response, verify=True)
+            )
+        except Exception as exc:
+            text = str(exc).strip().split("\n")
+            summary = next(
+                (ln.strip() for ln in text if ln.strip() and not ln.startswith("-")),
+                type(exc).__name__,
+            )
+            self.report(
+                "response-contract-violation",
+                outcome.line,
+                f"the {outcome.status} response to request {index} breaks the OpenAPI "
+                f"contract: {summary}",
+                "likely the API (or the contract) is wrong",
+                " ".join(ln.strip() for ln in text[:6])[:400],
+            )
+
+    def expect_status(self, index: int, status: int | None) -> None:
+        outcome = self.outcomes[index]
+        if not outcome.sent or outcome.status is None:
+            return
+        if status is None:
+            if outcome.status >= 400:
+                outcome.failed = True
+                self.report(
+                    "request-rejected",
+                    outcome.line,
+                    f"the API rejected request {index} ({outcome.step}) with "
+                    f"{outcome.status}: {_error_text(outcome)}",
+                    "the doc's request is likely wrong",
+                    outcome.text,
+                )
+        elif outcome.status != status:
+            outcome.failed = outcome.status >= 400
+            rule = (
+                "request-rejected" if outcome.status >= 400 and status < 400 else "status-mismatch"
+            )
+            self.report(
+                rule,
+                outcome.line,
+                f"the doc states status {status} for request "
+                f"{index} ({outcome.step}); the API answered {outcome.status}"
+                + (f": {_error_text(outcome)}" if outcome.status >= 400 else ""),
+                "check the doc's request and stated status",
+                outcome.text,
+            )
+
+    def expect_example(self, index: int, line: int, example_text: str) -> None:
+        outcome = self.outcomes[index]
+        try:
+            example = json.loads(example_text)
+        except ValueError:
+            return
+        if outcome.failed or not outcome.sent:
+            for doc_id in _ids_in(example):
+                self.unavailable.setdefault(doc_id, outcome.line)
+            return
+        self._learn_ids(example, outcome.body)
+        differences = shape_differences(example, outcome.body)
+        extra = [d for d in differences if d.endswith("is not documented")]
+        differences = [d for d in differences if d not in extra]
+        if extra:
+            self.report(
+                "response-undocumented-keys",
+                line,
+                f"the response to request {index} "
+                f"has keys the example leaves out: {', '.join(d.split()[0] for d in extra[:6])}"
+                + (f" (+{len(extra) - 6} more)" if len(extra) > 6 else ""),
+                "document them if readers need them",
+            )
+        if differences:
+            shown = "; ".join(differences[:4]) + (
+                f" (+{len(differences) - 4} more)" if len(differences) > 4 else ""
+            )
+            self.report(
+                "response-shape-mismatch",
+                line,
+                f"the response to request {index} differs from the documented example: {shown}",
+                "update the example to what the API returns",
+                outcome.text[:300],
+            )
+
+    def _learn_ids(self, example: Any, live: Any) -> None:
+        if isinstance(example, dict) and isinstance(live, dict):
+            for key, value in example.items():
+                if key not in live:
+                    continue
+                if isinstance(value, str) and isinstance(live[key], str):
+                    if key == "etag" or key == "version":
+                        self.ids[value.strip('"')] = live[key].strip('"')
+                    elif _ID.match(value) and value != live[key]:
+                        self.ids[value] = live[key]
+                else:
+                    self._learn_ids(value, live[key])
+        elif isinstance(example, list) and isinstance(live, list):
+            for doc_item, live_item in zip(example, live, strict=False):
+                self._learn_ids(doc_item, live_item)
+
+    def verdict(self) -> str | None:
+        """A summary when the tutorial diverges (errors or warnings), else None."""
+        serious = [f for f in self.findings if f.severity is not Severity.INFO]
+        if not serious:
+            return None
+        return "\n".join(f"{f.path}:{f.line}: {f.rule}: {f.message}" for f in serious)
+
+
+def _error_text(outcome: Outcome) -> str:
+    if isinstance(outcome.body, dict):
+        for key in ("detail", "message", "title"):
+            if isinstance(outcome.body.get(key), str):
+                return str(outcome.body[key])
+    return outcome.text[:200]
+
+
+def _ids_in(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str) and (_ID.match(item) or key == "etag"):
+                found.add(item.strip('"'))
+            else:
+                found |= _ids_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _ids_in(item)
+    return found
+
+
+def _type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def shape_differences(doc: Any, live: Any, path: str = "") -> list[str]:
+    """Keys missing or extra and type changes between a documented example and a live body;
+    values are not compared, and volatile keys (ids, etags, timestamps) only for presence."""
+    where = path or "the body"
+    if _type(doc) != _type(live):
+        if doc is None or live is None:
+            return []
+        return [f"{where} is {_type(live)}, the doc shows {_type(doc)}"]
+    if isinstance(doc, dict):
+        out = [f"{path + '.' if path else ''}{k} is missing" for k in doc if k not in live]
+        out += [
+            f"{path + '.' if path else ''}{k} is not documented"
+            for k in live
+            if k not in doc and not _VOLATILE_KEYS.match(k)
+        ]
+        for key in doc:
+            if key in live:
+                out += shape_differences(doc[key], live[key], f"{path}.{key}" if path else key)
+        return out
+    if isinstance(doc, list) and doc and live:
+        return shape_differences(doc[0], live[0], f"{path}[0]")
+    return []
