@@ -48,12 +48,18 @@ def _body(rng: random.Random, name: str, collection: str, ids: dict[str, str]) -
         fields.append(f'"baseConnectionId": "{ids["connections"]}"')
         fields.append('"data": {"format": "delimited"}')
         fields.append(f'"params": {{"path": "/acme/{name.lower().replace(" ", "-")}.csv"}}')
+        fields.append(
+            '"connectionSpec": {"id": "be5ec48c-5b78-49d5-b8fa-7c89ec4569b8", "version": "1.0"}'
+        )
     elif collection == "targetConnections":
         fields.append(
             '"data": {"schema": {"id": "{SCHEMA_ID}", '
             '"version": "application/vnd.adobe.xed-full+json;version=1"}}'
         )
         fields.append('"params": {"dataSetId": "{DATASET_ID}"}')
+        fields.append(
+            '"connectionSpec": {"id": "c604ff05-7f1a-43c0-8e18-33bf874cb11c", "version": "1.0"}'
+        )
     else:
         fields.append(f'"sourceConnectionIds": ["{ids["sourceConnections"]}"]')
         fields.append(f'"targetConnectionIds": ["{ids["targetConnections"]}"]')

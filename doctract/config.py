@@ -26,6 +26,7 @@ class Config:
     host: str | None = None
     exclude: tuple[str, ...] = ()
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    placeholders: dict[str, str] = field(default_factory=dict)
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -57,6 +58,7 @@ def load_config(start: Path | None = None) -> Config:
 
 def from_table(table: dict[str, Any], source: str) -> Config:
     known = {
+        "placeholders",
         "select",
         "ignore",
         "fail-on",
@@ -83,6 +85,11 @@ def from_table(table: dict[str, Any], source: str) -> Config:
     except ValueError as exc:
         raise ConfigError(f"{source}: fail-on: {exc}") from None
     host = table.get("host")
+    placeholders = table.get("placeholders", {})
+    if not isinstance(placeholders, dict) or not all(
+        isinstance(v, str) for v in placeholders.values()
+    ):
+        raise ConfigError(f"{source}: [tool.doctract.placeholders] must map names to strings")
     return Config(
         select=frozenset(strings("select")),
         ignore=frozenset(strings("ignore")),
@@ -92,5 +99,6 @@ def from_table(table: dict[str, Any], source: str) -> Config:
         host=str(host).lower() if host else None,
         exclude=strings("exclude"),
         extensions=strings("extensions") or DEFAULT_EXTENSIONS,
+        placeholders={str(k): str(v) for k, v in placeholders.items()},
         source=source,
     )

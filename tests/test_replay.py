@@ -215,3 +215,37 @@ def test_seed_tutorials_against_the_emulator(tmp_path: Path) -> None:
     ]
     assert (74, "broken-request") in by_seed["003"] and (475, "broken-request") in by_seed["003"]
     assert (197, "request-rejected") in by_seed["004"]  # /data/foundation/mappingSets: 404
+
+
+def test_placeholders_come_from_config_then_environment_then_fakes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from doctract.replay.http import resolve
+
+    monkeypatch.setenv("DOCTRACT_SCHEMA_ID", "https://ns.adobe.com/acme/schemas/7")
+    monkeypatch.delenv("ACCESS_TOKEN", raising=False)
+    monkeypatch.delenv("DOCTRACT_ACCESS_TOKEN", raising=False)
+    text = (
+        '{"id": "{SCHEMA_ID}", "sandbox": "{SANDBOX_NAME}", "x": "{UNKNOWN}"} Bearer {ACCESS_TOKEN}'
+    )
+    live = resolve(text, {"SANDBOX_NAME": "dev"}, fake_credentials=False)
+    assert live == (
+        '{"id": "https://ns.adobe.com/acme/schemas/7", "sandbox": "dev", '
+        '"x": "{UNKNOWN}"} Bearer {ACCESS_TOKEN}'
+    )
+    assert resolve("Bearer {ACCESS_TOKEN}", {}, fake_credentials=True) == (
+        "Bearer doctract-fake-access-token"
+    )
+
+
+def test_generated_features_keep_no_literal_credentials(tmp_path: Path) -> None:
+    doc = tmp_path / "t.md"
+    doc.write_text(
+        "# T\n\n## Step\n\n```shell\ncurl -X GET https://platform.adobe.io/x \\\n"
+        "  -H 'Authorization: Bearer eyJreal.token.value' \\\n"
+        "  -H 'x-api-key: 1234realkey'\n```\n"
+    )
+    (feature,) = generate([str(doc)], tmp_path / "out").written
+    text = feature.read_text()
+    assert "eyJreal" not in text and "1234realkey" not in text
+    assert "Authorization: Bearer {ACCESS_TOKEN}" in text and "x-api-key: {API_KEY}" in text

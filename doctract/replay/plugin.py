@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from doctract.config import ConfigError, load_config
 from doctract.replay.session import Replay, ReplayOptions
 
 
@@ -68,6 +69,10 @@ def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
 
 def options_from(config: pytest.Config) -> ReplayOptions:
     cassettes = config.getoption("doctract_cassettes")
+    try:
+        values = load_config(Path(config.rootpath)).placeholders
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
     return ReplayOptions(
         record=config.getoption("doctract_record"),
         live=config.getoption("doctract_live"),
@@ -75,6 +80,7 @@ def options_from(config: pytest.Config) -> ReplayOptions:
         cassettes=Path(cassettes) if cassettes else Path(config.rootpath) / "cassettes",
         keep=bool(config.getoption("doctract_keep")),
         allow_destructive=bool(config.getoption("doctract_allow_destructive")),
+        values=values,
     )
 
 

@@ -322,7 +322,7 @@ class Replay:
         except ValueError:
             return
         if outcome.failed or not outcome.sent:
-            for doc_id in _ids_in(example):
+            for doc_id in _ids_in(example) - set(self.ids):  # ids already live stay usable
                 self.unavailable.setdefault(doc_id, outcome.line)
             return
         self._learn_ids(example, outcome.body)

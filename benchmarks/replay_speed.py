@@ -1,0 +1,117 @@
+"""Offline replay time per scenario, as a ratio to bare vcrpy replaying the same interactions.
+
+    python benchmarks/replay_speed.py [--scenarios 1000]
+
+Generates N tutorials (benchmarks/corpus.py), turns them into features, records them once
+against the emulator, then times, in one run and both through pytest in this process:
+- doctract: `pytest` over the features with the doctract plugin, record mode none (cassette
+  matching, id chaining, status, example shape and OpenAPI contract checks per response);
+- bare vcrpy: a plain pytest test parametrized over the same cassettes that sends each recorded
+  request with requests inside `vcr.use_cassette(record_mode="none")`.
+Target (issue #4): doctract at most 2x bare vcrpy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus
+
+from doctract.replay.generate import generate, run_features
+from doctract.replay.session import ReplayOptions
+
+TARGET = 2.0
+
+BARE_TEST = """
+import pathlib, pytest, requests, vcr, yaml
+
+CASSETTES = sorted(pathlib.Path({folder!r}).glob("*.yaml"))
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+RECORDER = vcr.VCR(record_mode="none", match_on=["method", "path", "query", "body"])
+
+
+@pytest.mark.parametrize("cassette", CASSETTES, ids=lambda p: p.stem)
+def test_replay(cassette):
+    interactions = yaml.load(cassette.read_text(), Loader=LOADER)["interactions"]
+    with RECORDER.use_cassette(str(cassette)), requests.Session() as session:
+        for item in interactions:
+            request = item["request"]
+            body = request["body"]
+            response = session.request(request["method"], request["uri"],
+                                       data=body.encode() if isinstance(body, str) else body)
+            assert response.status_code == item["response"]["status"]["code"]
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scenarios", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="doctract-replay-bench-") as tmp:
+        root = Path(tmp)
+        os.chdir(root)
+        write_corpus(root / "docs", args.scenarios)
+        features = generate(["docs"], root / "features").written
+        cassettes = root / "cassettes"
+        started = time.perf_counter()
+        run_features(
+            features,
+            ReplayOptions(record="all", emulator=True, cassettes=cassettes),
+            ["-p", "no:terminal"],
+        )
+        print(f"recorded {len(features)} scenarios in {time.perf_counter() - started:.1f} s")
+
+        bare_test = root / "bare" / "test_bare_vcr.py"
+        bare_test.parent.mkdir()
+        bare_test.write_text(BARE_TEST.format(folder=str(cassettes)))
+
+        def bare_run() -> int:
+            return int(
+                pytest.main(
+                    [
+                        str(bare_test),
+                        "-p",
+                        "no:terminal",
+                        "-p",
+                        "no:cacheprovider",
+                        "-p",
+                        "no:doctract",
+                    ]
+                )
+            )
+
+        # warm both (imports, the contract) so that neither pays one-off start-up in the timing
+        run_features(features[:1], ReplayOptions(cassettes=cassettes), ["-p", "no:terminal"])
+        bare_run()
+        started = time.perf_counter()
+        _, results = run_features(
+            features, ReplayOptions(cassettes=cassettes), ["-p", "no:terminal"]
+        )
+        ours = time.perf_counter() - started
+        requests_sent = sum(1 for _ in cassettes.glob("*.yaml"))
+        started = time.perf_counter()
+        status = bare_run()
+        bare = time.perf_counter() - started
+        assert status == 0, f"bare vcrpy replay failed ({status})"
+    diverging = sum(1 for r in results if any(f["severity"] != "info" for f in r["findings"]))
+    ratio = ours / bare
+    print(
+        f"{len(results)} scenarios ({requests_sent} cassettes, {diverging} with planted "
+        f"defects): doctract {ours:.2f} s ({1000 * ours / len(results):.1f} ms/scenario), "
+        f"bare vcrpy {bare:.2f} s ({1000 * bare / len(results):.1f} ms/scenario)"
+    )
+    print(f"ratio {ratio:.2f}x: {'within' if ratio <= TARGET else 'OVER'} the {TARGET:.0f}x target")
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
