@@ -12,7 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-PLACEHOLDER = re.compile(r"\{\{?([A-Za-z_][A-Za-z0-9_]*)\}\}?")
+from doctract.urls import PLACEHOLDER
+
 CREDENTIALS = {"ACCESS_TOKEN", "API_KEY", "ORG_ID", "IMS_ORG", "SANDBOX_NAME", "CLIENT_SECRET"}
 _FAKE = {"SANDBOX_NAME": "prod", "ORG_ID": "DOCTRACT@AdobeOrg", "IMS_ORG": "DOCTRACT@AdobeOrg"}
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -49,7 +50,7 @@ def placeholder_value(name: str, values: Mapping[str, str], fake_credentials: bo
 
 def resolve(text: str, values: Mapping[str, str], fake_credentials: bool) -> str:
     def sub(m: re.Match[str]) -> str:
-        value = placeholder_value(m.group(1), values, fake_credentials)
+        value = placeholder_value(m.group(1) or m.group(2), values, fake_credentials)
         return value if value is not None else m.group(0)
 
     return PLACEHOLDER.sub(sub, text)

@@ -33,11 +33,8 @@ from doctract.replay.http import (
     send,
 )
 from doctract.specs import load_spec
+from doctract.urls import HEX_ID, UUID
 
-_ID = re.compile(
-    r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-    r"|[0-9a-f]{32})$"
-)
 _VOLATILE_KEYS = re.compile(
     r"^(?:id|etag|version|created.*|updated.*|modified.*|.*At|.*Date|"
     r"imsOrgId|sandbox.*|inletUrl|runs|.*Id)$"
@@ -358,7 +355,7 @@ class Replay:
                 if isinstance(value, str) and isinstance(live[key], str):
                     if key == "etag" or key == "version":
                         self.ids[value.strip('"')] = live[key].strip('"')
-                    elif _ID.match(value) and value != live[key]:
+                    elif _is_id(value) and value != live[key]:
                         self.ids[value] = live[key]
                 else:
                     self._learn_ids(value, live[key])
@@ -374,6 +371,10 @@ class Replay:
         return "\n".join(f"{f.path}:{f.line}: {f.rule}: {f.message}" for f in serious)
 
 
+def _is_id(text: str) -> bool:
+    return bool(UUID.fullmatch(text) or HEX_ID.fullmatch(text))
+
+
 def _error_text(outcome: Outcome) -> str:
     if isinstance(outcome.body, dict):
         for key in ("detail", "message", "title"):
@@ -386,7 +387,7 @@ def _ids_in(value: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(value, dict):
         for key, item in value.items():
-            if isinstance(item, str) and (_ID.match(item) or key == "etag"):
+            if isinstance(item, str) and (_is_id(item) or key == "etag"):
                 found.add(item.strip('"'))
             else:
                 found |= _ids_in(item)
