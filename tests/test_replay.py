@@ -36,6 +36,12 @@ EXPECTED_DEFECTS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Feature files name their docs relative to the repository root."""
+    monkeypatch.chdir(ROOT)
+
+
 def _run(features: list[Path], **options: object) -> list[tuple[int, str]]:
     status, results = run_features(
         features,
@@ -47,7 +53,6 @@ def _run(features: list[Path], **options: object) -> list[tuple[int, str]]:
 
 
 def test_features_are_in_sync_with_the_example_docs(tmp_path: Path) -> None:
-    os.chdir(ROOT)
     generate(["examples/docs"], tmp_path)
     fresh = {p.name: p.read_text() for p in tmp_path.glob("*.feature")}
     kept = {p.name: p.read_text() for p in FEATURES.glob("*.feature")}
@@ -55,13 +60,11 @@ def test_features_are_in_sync_with_the_example_docs(tmp_path: Path) -> None:
 
 
 def test_offline_replay_reports_the_planted_defects_at_their_lines() -> None:
-    os.chdir(ROOT)
     found = _run([DEFECTS_FEATURE], cassettes=CASSETTES)
     assert {f for f in found if f[1] != "response-undocumented-keys"} == EXPECTED_DEFECTS
 
 
 def test_cassettes_are_in_sync_with_a_fresh_recording(tmp_path: Path) -> None:
-    os.chdir(ROOT)
     _run(sorted(FEATURES.glob("*.feature")), record="all", emulator=True, cassettes=tmp_path)
     fresh = {p.name: p.read_text() for p in tmp_path.glob("*.yaml")}
     kept = {p.name: p.read_text() for p in CASSETTES.glob("*.yaml")}
@@ -69,13 +72,11 @@ def test_cassettes_are_in_sync_with_a_fresh_recording(tmp_path: Path) -> None:
 
 
 def test_missing_interaction_is_a_clear_finding(tmp_path: Path) -> None:
-    os.chdir(ROOT)
     found = _run([FEATURES / "flow-service__look-up-specs.feature"], cassettes=tmp_path)
     assert found[:1] == [(16, "cassette-missing")]
 
 
 def test_live_run_cleans_up_unless_kept() -> None:
-    os.chdir(ROOT)
     feature = FEATURES / "flow-service__draft-and-publish-a-dataflow.feature"
     headers = {
         "Authorization": "Bearer t",
@@ -190,7 +191,6 @@ def test_delete_is_never_sent_to_a_remote_host_without_permission(tmp_path: Path
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the reference tutorials are not at {SEEDS}")
 def test_seed_tutorials_against_the_emulator(tmp_path: Path) -> None:
-    os.chdir(ROOT)
     features = generate([str(SEEDS)], tmp_path / "features").written
     _, results = run_features(
         features,
