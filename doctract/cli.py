@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from doctract import __version__
+from doctract.baseline import BASELINE_NAME, Baseline, BaselineError, write_baseline
+from doctract.changes import ChangesError, changed_files
 from doctract.checks import RULES
-from doctract.config import ConfigError, load_config
+from doctract.config import Config, ConfigError, load_config
 from doctract.findings import Severity
 from doctract.lint import lint_paths
 from doctract.output import FORMATS, render
@@ -28,6 +31,54 @@ def main() -> None:
     """doctract turns REST API tutorials into contract tests."""
 
 
+def _lint_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Options shared by `lint` and `baseline write`."""
+    options = [
+        click.option("--select", default=None, help="Comma-separated rule ids (or globs) to run."),
+        click.option("--ignore", default=None, help="Comma-separated rule ids (or globs) to skip."),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="pyproject.toml to read [tool.doctract] from (default: nearest one).",
+        ),
+        click.option(
+            "--baseline",
+            "baseline_path",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help=f"Baseline file (default: {BASELINE_NAME} beside pyproject.toml, or here).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _config(config_path: str | None, select: str | None, ignore: str | None) -> Config:
+    try:
+        config = load_config(Path(config_path).parent if config_path else None)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    unknown = sorted(
+        r
+        for r in (_rule_list(select) or set()) | (_rule_list(ignore) or set())
+        if "*" not in r and r not in RULES
+    )
+    if unknown:
+        raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)} (see `doctract rules`)")
+    return config.with_options(select=_rule_list(select), ignore=_rule_list(ignore))
+
+
+def _project_root(config: Config) -> Path:
+    return Path(config.source).parent.resolve() if config.source else Path.cwd().resolve()
+
+
+def _baseline_file(config: Config, given: str | None) -> Path:
+    return Path(given) if given else _project_root(config) / BASELINE_NAME
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -43,51 +94,84 @@ def main() -> None:
     default=None,
     help="Exit 1 when a finding is at or above this severity (default: error).",
 )
-@click.option("--select", default=None, help="Comma-separated rule ids (or globs) to run.")
-@click.option("--ignore", default=None, help="Comma-separated rule ids (or globs) to skip.")
 @click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
+    "--changed-since",
+    metavar="REF",
     default=None,
-    help="pyproject.toml to read [tool.doctract] from (default: nearest one).",
+    help="Check only documents changed since this git ref, and those depending on them.",
 )
+@click.option(
+    "--no-baseline", is_flag=True, help="Report every finding, also those in the baseline."
+)
+@_lint_options
 def lint(
     paths: tuple[str, ...],
     output_format: str | None,
     fail_on: str | None,
+    changed_since: str | None,
+    no_baseline: bool,
     select: str | None,
     ignore: str | None,
     config_path: str | None,
+    baseline_path: str | None,
 ) -> None:
     """Check tutorials statically and report every divergence at its line.
 
-    PATHS are files or folders (walked for .md, .markdown and .txt files).
+    PATHS are files or folders (walked for .md, .markdown and .txt files). When a baseline
+    file exists, only findings it does not hold are reported (see `doctract baseline write`).
     Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage or internal error.
     """
-    try:
-        config = load_config(Path(config_path).parent if config_path else None)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-    unknown = sorted(
-        r
-        for r in (_rule_list(select) or set()) | (_rule_list(ignore) or set())
-        if "*" not in r and r not in RULES
-    )
-    if unknown:
-        raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)} (see `doctract rules`)")
-    config = config.with_options(
-        select=_rule_list(select),
-        ignore=_rule_list(ignore),
-        fail_on=Severity.parse(fail_on) if fail_on else None,
-        output_format=output_format,
+    config = _config(config_path, select, ignore).with_options(
+        fail_on=Severity.parse(fail_on) if fail_on else None, output_format=output_format
     )
     if config.output_format not in FORMATS:
         raise click.UsageError(f"unknown format {config.output_format!r} in {config.source}")
-    result = lint_paths(list(paths), config)
+    baseline_file = _baseline_file(config, baseline_path)
+    baseline = None
+    if not no_baseline and (baseline_path or baseline_file.exists()):
+        try:
+            baseline = Baseline.load(baseline_file)
+        except BaselineError as exc:
+            raise click.UsageError(str(exc)) from None
+    changed = None
+    if changed_since:
+        try:
+            changed = changed_files(changed_since)
+        except ChangesError as exc:
+            raise click.UsageError(f"--changed-since {changed_since}: {exc}") from None
+    result = lint_paths(list(paths), config, changed)
+    if baseline is not None:
+        result = baseline.apply(result, _project_root(config))
     render(result, config.output_format, sys.stdout)
     sys.stdout.flush()
     sys.exit(1 if result.failed(config.fail_on) else 0)
+
+
+@main.group()
+def baseline() -> None:
+    """Accept today's findings, so that later runs report only new ones."""
+
+
+@baseline.command("write")
+@click.argument("paths", nargs=-1, required=True)
+@_lint_options
+def baseline_write(
+    paths: tuple[str, ...],
+    select: str | None,
+    ignore: str | None,
+    config_path: str | None,
+    baseline_path: str | None,
+) -> None:
+    """Record every current finding under PATHS in the baseline file (rewritten: findings
+    fixed since the last write drop out)."""
+    config = _config(config_path, select, ignore)
+    target = _baseline_file(config, baseline_path)
+    result = lint_paths(list(paths), config)
+    try:
+        count = write_baseline(target, result, _project_root(config))
+    except OSError as exc:
+        raise click.UsageError(f"{target}: cannot write the baseline: {exc.strerror}") from None
+    click.echo(f"doctract: {count} findings recorded in {target}")
 
 
 @main.command("rules")

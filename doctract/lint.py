@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import gc
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +16,7 @@ from doctract.config import Config
 from doctract.corpus import Corpus
 from doctract.extractors import extract
 from doctract.findings import Finding, Severity
+from doctract.fingerprints import fingerprints
 from doctract.model import Pos, Tutorial
 
 
@@ -35,6 +36,11 @@ def _internal_error(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
 class LintResult:
     findings: tuple[Finding, ...]
     files: int
+    fingerprints: tuple[str, ...] = ()  # parallel to findings (see doctract.fingerprints)
+    baselined: int = 0  # findings hidden because the baseline already holds them
+
+    def fingerprint(self, index: int) -> str:
+        return self.fingerprints[index] if index < len(self.fingerprints) else ""
 
     def failed(self, threshold: Severity) -> bool:
         return any(f.severity.rank >= threshold.rank for f in self.findings)
@@ -141,15 +147,25 @@ def _collector_paused() -> Iterator[None]:
 
 
 def lint_documents(
-    documents: Sequence[tuple[str, str]], config: Config, extra: Sequence[Finding] = ()
+    documents: Sequence[tuple[str, str]],
+    config: Config,
+    extra: Sequence[Finding] = (),
+    report: Collection[str] | None = None,
 ) -> LintResult:
-    """Lint documents given as (path, text): the pure core of the lint job."""
+    """Lint documents given as (path, text): the pure core of the lint job.
+
+    With `report`, only those paths are checked and reported; the other documents only feed
+    the cross-document facts (published schemas, conventions) the checks compare against.
+    """
     with _collector_paused():
-        return _lint_documents(documents, config, extra)
+        return _lint_documents(documents, config, extra, report)
 
 
 def _lint_documents(
-    documents: Sequence[tuple[str, str]], config: Config, extra: Sequence[Finding]
+    documents: Sequence[tuple[str, str]],
+    config: Config,
+    extra: Sequence[Finding],
+    report: Collection[str] | None,
 ) -> LintResult:
     findings: list[Finding] = list(extra)
     tutorials: list[Tutorial] = []
@@ -161,6 +177,8 @@ def _lint_documents(
     corpus = Corpus.build(tutorials, config.required_headers, config.host)
     rules = [RULES[r] for r in active_rules(config)]
     for tutorial in tutorials:
+        if report is not None and tutorial.path not in report:
+            continue
         found: list[Finding] = []
         for current in rules:
             try:
@@ -172,7 +190,12 @@ def _lint_documents(
     kept = [f for f in findings if f.rule in selected]
     kept = list(dict.fromkeys(kept))
     kept.sort(key=lambda f: f.sort_key)
-    return LintResult(tuple(kept), len(documents) + sum(1 for f in extra))
+    checked = len(documents) if report is None else len(set(report))
+    return LintResult(
+        tuple(kept),
+        checked + sum(1 for f in extra),
+        fingerprints(kept, dict(documents)),
+    )
 
 
 def _internal(path: str, where: str, exc: Exception) -> Finding:
@@ -196,16 +219,29 @@ def _drop_superseded(found: list[Finding]) -> list[Finding]:
     return [f for f in found if (f.rule, f.line) not in covered]
 
 
-def lint_paths(paths: Sequence[str], config: Config) -> LintResult:
+def lint_paths(paths: Sequence[str], config: Config, changed: set[str] | None = None) -> LintResult:
+    """Lint the documents under `paths`; with `changed` (absolute paths, see
+    doctract.changes), only the changed documents and those depending on them."""
     files, problems = discover(paths, config)
-    documents: list[tuple[str, str]] = []
+    documents: dict[str, str] = {}
+    unreadable: dict[str, Finding] = {}
     for path in files:
         text, problem = read_document(path)
         if problem is not None:
-            problems.append(problem)
+            unreadable[path] = problem
         elif text is not None:
-            documents.append((path, text))
-    return lint_documents(documents, config, problems)
+            documents[path] = text
+    if changed is None:
+        return lint_documents(list(documents.items()), config, [*problems, *unreadable.values()])
+    from doctract.changes import scope
+
+    chosen = scope(files, changed, documents)
+    wanted = set(chosen.report)
+    read = [p for p in [*chosen.report, *chosen.context] if p in documents]
+    extra = [*problems, *(unreadable[p] for p in chosen.report if p in unreadable)]
+    return lint_documents(
+        [(p, documents[p]) for p in read], config, extra, [p for p in wanted if p in documents]
+    )
 
 
 __all__ = ["LintResult", "Pos", "discover", "lint_documents", "lint_paths", "read_document"]

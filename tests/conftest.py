@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from doctract.cli import main
 from doctract.config import Config
 from doctract.findings import Finding
 from doctract.lint import LintResult, lint_documents, lint_paths
@@ -49,3 +52,17 @@ def seeds() -> Path:
             "in CI and on developer machines)"
         )
     return SEEDS
+
+
+def invoke(*args: str, cwd: Path | None = None) -> tuple[int, str]:
+    runner = CliRunner()
+    if cwd is None:
+        result = runner.invoke(main, list(args))
+    else:
+        old = Path.cwd()
+        os.chdir(cwd)
+        try:
+            result = runner.invoke(main, list(args))
+        finally:
+            os.chdir(old)
+    return result.exit_code, result.output

@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import EXAMPLES, RULE_FIXTURES
-from doctract.cli import main
+from conftest import EXAMPLES, RULE_FIXTURES, invoke
 
 CLEAN = EXAMPLES / "flow-service"
 DEFECTS = EXAMPLES / "defects"
 FINDING_KEYS = ["rule", "severity", "path", "line", "column", "message", "hint", "evidence"]
-
-
-def invoke(*args: str, cwd: Path | None = None) -> tuple[int, str]:
-    runner = CliRunner()
-    if cwd is None:
-        result = runner.invoke(main, list(args))
-    else:
-        old = Path.cwd()
-        os.chdir(cwd)
-        try:
-            result = runner.invoke(main, list(args))
-        finally:
-            os.chdir(old)
-    return result.exit_code, result.output
 
 
 def test_json_output_follows_the_findings_contract() -> None:
@@ -165,7 +148,7 @@ curl -X PATCH \\
   -d '{{"auth": {{"params": {{"password": {SECRET_PASSWORD}, "token": {SECRET_TOKEN}}}}}}}'
 ```
 """)
-    for fmt in ("text", "json", "sarif", "github"):
+    for fmt in ("text", "json", "sarif", "github", "markdown"):
         code, out = invoke("lint", str(doc), "--format", fmt)
         assert code == 1
         assert SECRET_TOKEN not in out and SECRET_PASSWORD not in out, fmt

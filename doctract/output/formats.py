@@ -1,16 +1,20 @@
-"""Machine formats of a lint result: findings-contract JSON, SARIF 2.1.0, GitHub annotations."""
+"""Formats of a lint result: findings-contract JSON, SARIF 2.1.0, GitHub annotations, and the
+registry of every format (text and markdown live in their own modules)."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path, PurePath
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from doctract import __version__
 from doctract.checks import RULES
 from doctract.findings import Finding
 from doctract.lint import LintResult
+from doctract.output.markdown import render_markdown
 from doctract.output.text import render_text
 
 
@@ -23,6 +27,7 @@ def summary(result: LintResult) -> dict[str, Any]:
         "warnings": by_severity.get("warning", 0),
         "info": by_severity.get("info", 0),
         "by_rule": dict(sorted(Counter(f.rule for f in result.findings).items())),
+        "baselined": result.baselined,
     }
 
 
@@ -35,21 +40,32 @@ def render_json(result: LintResult, out: TextIO) -> None:
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
+def _sarif_rule(rule_id: str) -> dict[str, Any]:
+    rule = RULES[rule_id]
+    stage = "doctract run" if rule.dynamic else "doctract lint"
+    return {
+        "id": rule_id,
+        "name": "".join(part.title() for part in rule_id.split("-")),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.doc},
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity.value]},
+        "help": {
+            "text": f"{rule.doc}\n\nReported by `{stage}`. Silence it with --ignore {rule_id}.",
+            "markdown": f"**{rule_id}** ({rule.severity.value}, `{stage}`)\n\n{rule.doc}\n\n"
+            f'Silence it with `--ignore {rule_id}` or `ignore = ["{rule_id}"]` in '
+            "`[tool.doctract]`.",
+        },
+        "properties": {"tags": ["documentation", "api", "run" if rule.dynamic else "lint"]},
+    }
+
+
 def render_sarif(result: LintResult, out: TextIO) -> None:
     used = sorted({f.rule for f in result.findings} | set(RULES))
     index = {rule_id: i for i, rule_id in enumerate(used)}
-    rules = [
-        {
-            "id": rule_id,
-            "name": "".join(part.title() for part in rule_id.split("-")),
-            "shortDescription": {"text": RULES[rule_id].summary},
-            "fullDescription": {"text": RULES[rule_id].doc},
-            "defaultConfiguration": {"level": _SARIF_LEVEL[RULES[rule_id].severity.value]},
-            "help": {"text": RULES[rule_id].doc},
-        }
-        for rule_id in used
+    results = [
+        _sarif_result(f, index[f.rule], result.fingerprint(i), bool(result.baselined))
+        for i, f in enumerate(result.findings)
     ]
-    results = [_sarif_result(f, index[f.rule]) for f in result.findings]
     payload = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -59,11 +75,15 @@ def render_sarif(result: LintResult, out: TextIO) -> None:
                     "driver": {
                         "name": "doctract",
                         "version": __version__,
+                        "semanticVersion": __version__,
                         "informationUri": "https://pypi.org/project/doctract/",
-                        "rules": rules,
+                        "rules": [_sarif_rule(rule_id) for rule_id in used],
                     }
                 },
+                "invocations": [{"executionSuccessful": True}],
+                "columnKind": "unicodeCodePoints",
                 "results": results,
+                "properties": {"baselined": result.baselined, "files": result.files},
             }
         ],
     }
@@ -71,9 +91,22 @@ def render_sarif(result: LintResult, out: TextIO) -> None:
     out.write("\n")
 
 
-def _sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def artifact_uri(path: str) -> str:
+    """A relative path stays relative (code scanning resolves it from the checkout)."""
+    posix = PurePath(path).as_posix() if "\\" not in path else path.replace("\\", "/")
+    if PurePath(posix).is_absolute():
+        return Path(posix).as_uri()
+    return quote(posix.removeprefix("./"), safe="/")
+
+
+def _sarif_result(
+    finding: Finding, rule_index: int, fingerprint: str, baselined: bool
+) -> dict[str, Any]:
     text = finding.message + (f" Hint: {finding.hint}" if finding.hint else "")
-    return {
+    region: dict[str, Any] = {"startLine": finding.line, "startColumn": finding.column}
+    if finding.evidence:
+        region["snippet"] = {"text": finding.evidence}
+    entry: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": _SARIF_LEVEL[finding.severity.value],
@@ -81,12 +114,19 @@ def _sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": finding.path.replace("\\", "/")},
-                    "region": {"startLine": finding.line, "startColumn": finding.column},
+                    "artifactLocation": {"uri": artifact_uri(finding.path)},
+                    "region": region,
                 }
             }
         ],
     }
+    if fingerprint:
+        entry["partialFingerprints"] = {"doctract/v1": fingerprint}
+    if baselined:
+        entry["baselineState"] = "new"
+    if finding.hint:
+        entry["properties"] = {"hint": finding.hint}
+    return entry
 
 
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -125,6 +165,7 @@ FORMATS: dict[str, Callable[[LintResult, TextIO], None]] = {
     "json": render_json,
     "sarif": render_sarif,
     "github": render_github,
+    "markdown": render_markdown,
 }
 
 

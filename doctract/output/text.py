@@ -25,11 +25,15 @@ def render_text(result: LintResult, out: TextIO) -> None:
             console.print(f"    [green]hint:[/] {escape(f.hint)}")
     counts = Counter(f.severity.value for f in result.findings)
     files = result.files
+    hidden = f" ({result.baselined} more in the baseline)" if result.baselined else ""
     if not result.findings:
-        console.print(f"[green]No findings[/] in {files} file{'s' if files != 1 else ''}.")
+        console.print(
+            f"[green]No {'new ' if hidden else ''}findings[/] in "
+            f"{files} file{'s' if files != 1 else ''}.{hidden}"
+        )
         return
     console.print(
         f"\n{len(result.findings)} findings in {files} files: "
         f"[bold red]{counts['error']} errors[/], [yellow]{counts['warning']} warnings[/], "
-        f"[cyan]{counts['info']} info[/]"
+        f"[cyan]{counts['info']} info[/]{hidden}"
     )

@@ -1,0 +1,84 @@
+"""`--changed-since REF`: the documents a change touches, and those that depend on them.
+
+Checked: the changed documents, and the documents that use an id whose schema a changed
+document publishes (a connection-spec or flow-spec doc). Read as context only (not reported):
+documents that publish a schema for an id a changed document uses. Everything else is not read
+past a quick scan for ids, so the time follows the size of the change.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from doctract.corpus import Corpus, ids_in
+from doctract.extractors import extract
+
+_LOOKUPS = ("connectionSpecs", "flowSpecs")
+
+
+class ChangesError(ValueError):
+    """git could not tell what changed; reported as one line."""
+
+
+def _git(args: Sequence[str], cwd: Path) -> str:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ChangesError(f"cannot run git: {exc}") from None
+    if done.returncode != 0:
+        message = (done.stderr.strip().splitlines() or ["git failed"])[-1]
+        raise ChangesError(f"git {' '.join(args[:2])}: {message}")
+    return done.stdout
+
+
+def changed_files(ref: str, cwd: Path | None = None) -> set[str]:
+    """Absolute paths of files changed since REF: committed, staged, unstaged and untracked."""
+    here = (cwd or Path.cwd()).resolve()
+    top = Path(_git(["rev-parse", "--show-toplevel"], here).strip())
+    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], here)
+    names = _git(["diff", "--name-only", "-z", "--diff-filter=ACMRT", ref, "--"], here)
+    untracked = _git(["ls-files", "--others", "--exclude-standard", "-z", "--full-name"], top)
+    return {
+        os.path.normpath(top / name) for name in (names + untracked).split("\0") if name.strip()
+    }
+
+
+@dataclass(frozen=True)
+class Scope:
+    report: list[str]  # documents to check and report
+    context: list[str]  # documents read only for cross-document facts
+
+
+def scope(files: Sequence[str], changed: set[str], texts: dict[str, str]) -> Scope:
+    """Split discovered `files` by what changed; `texts` holds every readable file's text."""
+    touched = [f for f in files if os.path.normpath(os.path.abspath(f)) in changed]
+    if not touched:
+        return Scope([], [])
+    others = [f for f in files if f not in set(touched) and f in texts]
+    used = set().union(*(ids_in(texts[f]) for f in touched if f in texts))
+    ids_of = {f: ids_in(texts[f]) for f in others}
+    providers = [
+        f for f in others if ids_of[f] & used and any(word in texts[f] for word in _LOOKUPS)
+    ]
+    tutorials = [extract(f, texts[f]) for f in touched if f in texts]
+    corpus = Corpus.build(tutorials)
+    published = (
+        {
+            spec_id
+            for table in (corpus.auth_specs, corpus.transformation_specs)
+            for (spec_id, _), _schema in table.items()
+        }
+        | set(corpus.source_specs)
+        | set(corpus.schedule_specs)
+    )
+    published = {p.lower() for p in published}
+    dependents = [f for f in others if ids_of[f] & published]
+    report = list(dict.fromkeys([*touched, *dependents]))
+    context = [f for f in providers if f not in set(report)]
+    return Scope(report, context)

@@ -1,0 +1,38 @@
+"""Stable fingerprints of findings, for baselines and SARIF `partialFingerprints`.
+
+A fingerprint hashes the rule, the text of the finding's line (whitespace-normalised) and the
+finding's rank among same-rule findings on identical lines of the file. It ignores the line
+number and the message (messages may quote line numbers), so it survives edits elsewhere in
+the file; it changes when the offending line itself changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from doctract.findings import Finding
+
+
+def _line_text(lines: Sequence[str], line: int) -> str:
+    return " ".join(lines[line - 1].split()) if 0 < line <= len(lines) else ""
+
+
+def fingerprints(findings: Sequence[Finding], texts: Mapping[str, str]) -> tuple[str, ...]:
+    """One fingerprint per finding (same order); `texts` maps a path to its document text."""
+    split: dict[str, list[str]] = {}
+    seen: Counter[tuple[str, str, str]] = Counter()
+    out: list[str] = []
+    for finding in findings:
+        if finding.path not in split:
+            split[finding.path] = texts.get(finding.path, "").splitlines()
+        content = _line_text(split[finding.path], finding.line)
+        if not content:  # no text (unreadable file): the message is all there is
+            content = finding.message
+        key = (finding.path, finding.rule, content)
+        occurrence = seen[key]
+        seen[key] += 1
+        basis = "\x1f".join((finding.rule, content, str(occurrence)))
+        out.append(hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24])
+    return tuple(out)
