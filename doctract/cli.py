@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,9 +15,12 @@ from doctract.baseline import BASELINE_NAME, Baseline, BaselineError, write_base
 from doctract.changes import ChangesError, changed_files
 from doctract.checks import RULES
 from doctract.config import Config, ConfigError, load_config
-from doctract.findings import Severity
-from doctract.lint import lint_paths
+from doctract.findings import Finding, Severity
+from doctract.lint import LintResult, lint_paths
 from doctract.output import FORMATS, render
+
+if TYPE_CHECKING:
+    from doctract.replay.session import ReplayOptions
 
 
 def _rule_list(value: str | None) -> frozenset[str] | None:
@@ -226,6 +230,32 @@ def generate(paths: tuple[str, ...], out: str) -> None:
 @click.option("--keep", is_flag=True, help="Do not delete what a live run created.")
 @click.option("--allow-destructive", is_flag=True, help="Send DELETE to non-local hosts.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write junit.xml, results.json and report.html (self-contained) here.",
+)
+@click.option(
+    "--history",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder of earlier results.json files: the HTML report shows the trend, and this "
+    "run's results are added to it.",
+)
+@click.option(
+    "-n",
+    "--workers",
+    default=None,
+    metavar="N|auto",
+    help="Replay tutorials in parallel with pytest-xdist.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    show_default=True,
+    help="A progress bar on a terminal, one line per tutorial otherwise (on stderr).",
+)
 def run_command(
     paths: tuple[str, ...],
     record: str,
@@ -235,20 +265,22 @@ def run_command(
     keep: bool,
     allow_destructive: bool,
     output_format: str,
+    report_dir: str | None,
+    history: str | None,
+    workers: str | None,
+    progress: bool,
 ) -> None:
     """Replay tutorials (docs or generated features) against cassettes or a live API.
 
     Exit status: 0 every tutorial behaves as documented, 1 divergences, 2 usage error.
     """
-    import tempfile
-
-    from doctract.lint import LintResult
-    from doctract.replay.generate import feature_files, findings_of, run_features
-    from doctract.replay.generate import generate as write_features
+    from doctract.replay.generate import findings_of
     from doctract.replay.session import ReplayOptions
 
     if live and emulator:
         raise click.UsageError("use --live URL or --emulator, not both")
+    if workers is not None and workers != "auto" and not workers.isdigit():
+        raise click.UsageError(f"--workers must be a number or auto, not {workers!r}")
     options = ReplayOptions(
         record=record,
         live=live,
@@ -257,9 +289,35 @@ def run_command(
         keep=keep,
         allow_destructive=allow_destructive,
     )
+    problems, results, missing = _replay(list(paths), options, workers, progress)
+    for feature in missing:
+        click.echo(f"doctract run: {feature}: the feature did not run (see above)", err=True)
+    findings = problems + findings_of(results)
+    result = LintResult(tuple(sorted(findings, key=lambda f: f.sort_key)), len(results))
+    render(result, output_format, sys.stdout)
+    if report_dir or history:
+        _write_reports(results, _mode(options), report_dir, history)
+    diverging = {f.path for f in findings if f.severity is not Severity.INFO}
+    click.echo(
+        f"doctract run: {len(results)} tutorials replayed, {len(diverging)} diverge", err=True
+    )
+    sys.exit(2 if missing else 1 if result.failed(Severity.ERROR) else 0)
+
+
+def _replay(
+    paths: list[str], options: ReplayOptions, workers: str | None, progress: bool
+) -> tuple[list[Finding], list[dict[str, Any]], list[str]]:
+    """Generate features for docs (in a temporary folder), run them; (problems, results,
+    features that produced no result)."""
+    import tempfile
+
+    from doctract.replay.generate import feature_files, run_features
+    from doctract.replay.generate import generate as write_features
+    from doctract.replay.progress import RunProgress
+
     with tempfile.TemporaryDirectory(prefix="doctract-features-") as tmp:
-        features = feature_files(list(paths))
-        problems = []
+        features = feature_files(paths)
+        problems: list[Finding] = []
         docs = [
             p
             for p in paths
@@ -272,18 +330,69 @@ def run_command(
             problems = generated.problems
         if not features:
             raise click.UsageError("no tutorial or feature found in the given paths")
-        quiet = ["-q", "--no-header", "--disable-warnings", "-o", "console_output_style=classic"]
-        _, results = run_features(
-            features, options, quiet if output_format == "text" else ["-p", "no:terminal"]
-        )
-    findings = problems + findings_of(results)
-    result = LintResult(tuple(sorted(findings, key=lambda f: f.sort_key)), len(features))
-    render(result, output_format, sys.stdout)
-    diverging = {f.path for f in findings if f.severity is not Severity.INFO}
-    click.echo(
-        f"doctract run: {len(results)} tutorials replayed, {len(diverging)} diverge", err=True
+        args = ["-p", "no:terminal"]
+        if workers is not None:
+            args += ["-p", "xdist", "-n", workers]
+        _, results = run_features(features, options, args, [RunProgress()] if progress else [])
+        ran = {r["path"] for r in results}
+        missing = [
+            str(f) for f in features if _feature_doc(f) is not None and _feature_doc(f) not in ran
+        ]
+    return problems, results, missing
+
+
+def _feature_doc(feature: Path) -> str | None:
+    for line in feature.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith('Given the tutorial "'):
+            return line.removeprefix('Given the tutorial "').rstrip('"')
+    return None
+
+
+def _mode(options: ReplayOptions) -> str:
+    if options.emulator:
+        return f"emulator, record {options.record}"
+    if options.live:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(options.live)  # never a user:password@ in a report
+        return f"live {parts.scheme}://{parts.hostname}{parts.path}, record {options.record}"
+    return "offline (cassettes)"
+
+
+def _write_reports(
+    tutorials: list[dict[str, Any]], mode: str, report_dir: str | None, history: str | None
+) -> None:
+    from doctract.report.html import html_report
+    from doctract.report.junit import junit_xml
+    from doctract.report.results import (
+        HistoryPoint,
+        history_name,
+        load_history,
+        run_results,
+        write_json,
     )
-    sys.exit(1 if result.failed(Severity.ERROR) else 0)
+
+    results = run_results(tutorials, mode)
+    earlier: list[HistoryPoint] = []
+    if history:
+        earlier, skipped = load_history(Path(history))
+        for line in skipped:
+            click.echo(f"doctract run: --history: {line}", err=True)
+    try:
+        if report_dir:
+            folder = Path(report_dir)
+            write_json(folder / "results.json", results)
+            (folder / "junit.xml").write_bytes(junit_xml(tutorials))
+            (folder / "report.html").write_text(html_report(results, earlier), encoding="utf-8")
+            click.echo(
+                f"doctract run: reports in {folder}/ (report.html, junit.xml, results.json)",
+                err=True,
+            )
+        if history:
+            write_json(Path(history) / history_name(results), results)
+    except OSError as exc:
+        raise click.UsageError(f"cannot write the reports: {exc}") from None
 
 
 @main.command()

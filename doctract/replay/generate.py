@@ -66,9 +66,13 @@ def feature_files(paths: Sequence[str]) -> list[Path]:
 
 
 def run_features(
-    features: Sequence[Path], options: ReplayOptions, extra_args: Sequence[str] = ()
+    features: Sequence[Path],
+    options: ReplayOptions,
+    extra_args: Sequence[str] = (),
+    plugins: Sequence[object] = (),
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Run features with pytest-bdd through the doctract plugin; (pytest status, results)."""
+    """Run features with pytest-bdd through the doctract plugin; (pytest status, one record
+    per tutorial sorted by path: findings, requests, status, see Replay.record)."""
     import pytest
 
     with tempfile.TemporaryDirectory(prefix="doctract-run-") as tmp:
@@ -95,9 +99,14 @@ def run_features(
             args.append("--doctract-keep")
         if options.allow_destructive:
             args.append("--doctract-allow-destructive")
-        status = int(pytest.main(args))
-        lines = results.read_text(encoding="utf-8").splitlines() if results.exists() else []
-    return status, [json.loads(line) for line in lines]
+        status = int(pytest.main(args, plugins=list(plugins)))
+        lines = [
+            line
+            for part in sorted(Path(tmp).glob("results.jsonl*"))
+            for line in part.read_text(encoding="utf-8").splitlines()
+        ]
+    records = [json.loads(line) for line in lines]
+    return status, sorted(records, key=lambda r: (r["path"], r.get("node", "")))
 
 
 def findings_of(results: Sequence[dict[str, Any]]) -> list[Finding]:

@@ -56,6 +56,22 @@ def resolve(text: str, values: Mapping[str, str], fake_credentials: bool) -> str
     return PLACEHOLDER.sub(sub, text)
 
 
+_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASS|API_?KEY|CREDENTIAL|ORG", re.IGNORECASE)
+
+
+def secret_values(text: str, values: Mapping[str, str], fake_credentials: bool) -> set[str]:
+    """The values that resolving `text` puts in place of secret-looking placeholders, so that
+    anything doctract writes can be redacted even where no key name gives them away."""
+    found: set[str] = set()
+    for m in PLACEHOLDER.finditer(text):
+        name = m.group(1) or m.group(2)
+        if _SECRET_NAME.search(name):
+            value = placeholder_value(name, values, fake_credentials)
+            if value and len(value) >= 4:
+                found.add(value)
+    return found
+
+
 def rebase(url: str, base: str | None) -> str:
     """The doc's URL sent to another base (`--live`): scheme and host replaced, path kept."""
     if not base:

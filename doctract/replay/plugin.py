@@ -7,6 +7,8 @@ for the features `doctract generate` writes, so plain `pytest` replays them too.
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -84,26 +86,38 @@ def options_from(config: pytest.Config) -> ReplayOptions:
     )
 
 
+SCENARIO = pytest.StashKey[str]()
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    request.node.stash[SCENARIO] = str(scenario.name)
+
+
+def results_file(config: pytest.Config) -> Path | None:
+    """Each xdist worker appends to its own file (RESULTS.gw0, ...), the controller to RESULTS."""
+    results = config.getoption("doctract_results")
+    if not results:
+        return None
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return Path(f"{results}.{worker}" if worker else results)
+
+
 @given(parsers.re(r'the tutorial "(?P<path>[^"]+)"'), target_fixture="doctract_replay")
 def the_tutorial(path: str, request: pytest.FixtureRequest) -> Replay:
+    started = time.perf_counter()
+    request.node.user_properties.append(("doctract_tutorial", path))  # for progress lines
     replay = Replay(path, options_from(request.config)).start()
-    results = request.config.getoption("doctract_results")
+    results = results_file(request.config)
 
     def finish() -> None:
-        findings = replay.finish()
+        replay.finish()
         if results:
-            with open(results, "a", encoding="utf-8") as out:
-                out.write(
-                    json.dumps(
-                        {
-                            "path": path,
-                            "node": request.node.nodeid,
-                            "retried": replay.attempts.retried,
-                            "findings": [f.to_dict() for f in findings],
-                        }
-                    )
-                    + "\n"
-                )
+            record = replay.record()
+            record["node"] = request.node.nodeid
+            record["scenario"] = request.node.stash.get(SCENARIO, request.node.name)
+            record["seconds"] = round(time.perf_counter() - started, 4)
+            with results.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(record) + "\n")
 
     request.addfinalizer(finish)
     return replay

@@ -22,7 +22,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from doctract.emulator.server import running_emulator
 from doctract.findings import Finding, Severity
-from doctract.replay.cassettes import make_vcr
+from doctract.replay.cassettes import SCRUBBED, SECRET_KEY, make_vcr, scrub_body
 from doctract.replay.http import (
     Attempts,
     Message,
@@ -30,6 +30,7 @@ from doctract.replay.http import (
     parse_message,
     rebase,
     resolve,
+    secret_values,
     send,
 )
 from doctract.specs import load_spec
@@ -64,11 +65,31 @@ class Outcome:
     step: str
     method: str = ""
     path: str = ""
+    query: str = ""
+    request_body: str | None = None  # scrubbed
     status: int | None = None
     body: Any = None
-    text: str = ""
+    text: str = ""  # the response body, scrubbed, cut at TEXT_LIMIT
     sent: bool = False
     failed: bool = False
+
+    def to_dict(self, index: int) -> dict[str, Any]:
+        return {
+            "index": index,
+            "line": self.line,
+            "step": self.step,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "request_body": self.request_body,
+            "status": self.status,
+            "response": self.text,
+            "sent": self.sent,
+            "failed": self.failed,
+        }
+
+
+TEXT_LIMIT = 4000
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +107,7 @@ class Replay:
         self.unavailable: dict[str, int] = {}
         self.created: list[tuple[str, str]] = []
         self.attempts = Attempts()
+        self.secrets: set[str] = set()
         self.http = requests.Session()
         self._stack = contextlib.ExitStack()
         self.base = options.live
@@ -144,14 +166,39 @@ class Replay:
             or (bool(self.base) and is_loopback(self.base or ""))
         )
 
+    def redact(self, text: str) -> str:
+        """`text` with every credential value this replay resolved replaced."""
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, SCRUBBED)
+        return text
+
     def report(
         self, rule: str, line: int, message: str, hint: str = "", evidence: str | None = None
     ) -> None:
         from doctract.checks import RULES
 
         self.findings.append(
-            Finding(rule, RULES[rule].severity, self.doc_path, line, 1, message, hint, evidence)
+            Finding(
+                rule,
+                RULES[rule].severity,
+                self.doc_path,
+                line,
+                1,
+                self.redact(message),
+                hint,
+                self.redact(evidence[:500]) if evidence else evidence,
+            )
         )
+
+    def record(self) -> dict[str, Any]:
+        """What the results file and the reports show of this replay (secrets removed)."""
+        return {
+            "path": self.doc_path,
+            "status": tutorial_status(self.findings),
+            "retried": self.attempts.retried,
+            "findings": [f.to_dict() for f in self.findings],
+            "requests": [o.to_dict(i) for i, o in sorted(self.outcomes.items())],
+        }
 
     # --- steps ----------------------------------------------------------------------------
 
@@ -170,8 +217,16 @@ class Replay:
         self.outcomes[index] = outcome
         message = self._prepare(parse_message(text))
         outcome.method = message.method
-        outcome.path = urlsplit(message.url).path
-        needs = [(doc_id, at) for doc_id, at in self.unavailable.items() if doc_id in text]
+        parts = urlsplit(message.url)
+        outcome.path = parts.path
+        outcome.query = self.redact(scrub_query(parts.query))
+        if message.body is not None:
+            outcome.request_body = self.redact(_text(scrub_body(message.body)))[:TEXT_LIMIT]
+        # the id named first in the request: stable whatever the hash seed (xdist workers)
+        needs = sorted(
+            ((doc_id, at) for doc_id, at in self.unavailable.items() if doc_id in text),
+            key=lambda need: (text.index(need[0]), need[0]),
+        )
         if needs:
             outcome.failed = True
             doc_id, at = needs[0]
@@ -215,7 +270,7 @@ class Replay:
             return
         outcome.sent = True
         outcome.status = response.status_code
-        outcome.text = response.text[:500]
+        outcome.text = self.redact(_text(scrub_body(response.text)))[:TEXT_LIMIT]
         with contextlib.suppress(ValueError):
             outcome.body = response.json()
         self._validate_contract(index, message, response, outcome)
@@ -226,6 +281,7 @@ class Replay:
         mapped = self._map_ids
 
         def fix(value: str) -> str:
+            self.secrets |= secret_values(mapped(value), self.options.values, fake)
             return resolve(mapped(value), self.options.values, fake)
 
         url = fix(message.url)
@@ -319,7 +375,7 @@ class Replay:
         except ValueError:
             return
         if outcome.failed or not outcome.sent:
-            for doc_id in _ids_in(example) - set(self.ids):  # ids already live stay usable
+            for doc_id in sorted(_ids_in(example) - set(self.ids)):  # live ids stay usable
                 self.unavailable.setdefault(doc_id, outcome.line)
             return
         self._learn_ids(example, outcome.body)
@@ -369,6 +425,36 @@ class Replay:
         if not serious:
             return None
         return "\n".join(f"{f.path}:{f.line}: {f.rule}: {f.message}" for f in serious)
+
+
+_BLOCKING = frozenset(
+    {"blocked-step", "cassette-missing", "transport-error", "destructive-skipped"}
+)
+
+
+def tutorial_status(findings: list[Finding]) -> str:
+    """passed: no error or warning; blocked: only steps that could not run; else failed."""
+    serious = {f.rule for f in findings if f.severity is not Severity.INFO}
+    if not serious:
+        return "passed"
+    return "blocked" if serious <= _BLOCKING else "failed"
+
+
+def _text(body: bytes | str | None) -> str:
+    if body is None:
+        return ""
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+
+
+def scrub_query(query: str) -> str:
+    """A query string with the values of secret-looking parameters replaced."""
+    if not query:
+        return query
+    pairs = []
+    for pair in query.split("&"):
+        name, sep, _ = pair.partition("=")
+        pairs.append(f"{name}{sep}{SCRUBBED}" if sep and SECRET_KEY.search(name) else pair)
+    return "&".join(pairs)
 
 
 def _is_id(text: str) -> bool:

@@ -1,0 +1,1 @@
+"""Reports of a replay run: the JSON results file, JUnit XML, and the HTML report."""
