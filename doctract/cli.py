@@ -187,8 +187,7 @@ def rules_command(markdown: bool) -> None:
     for rule_id in sorted(RULES):
         rule = RULES[rule_id]
         if markdown:
-            stage = "run" if rule.dynamic else "lint"
-            click.echo(f"| `{rule_id}` | {stage} | {rule.severity.value} | {rule.summary} |")
+            click.echo(f"| `{rule_id}` | {rule.stage} | {rule.severity.value} | {rule.summary} |")
         else:
             click.echo(f"{rule_id:28} {rule.severity.value:8} {rule.summary}")
 
@@ -393,6 +392,50 @@ def _write_reports(
             write_json(Path(history) / history_name(results), results)
     except OSError as exc:
         raise click.UsageError(f"cannot write the reports: {exc}") from None
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True, file_okay=False))
+@click.argument("new", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--docs",
+    "doc_roots",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Folder the cassette names are relative to, to report at the doc's lines "
+    "(default: the current folder; repeatable).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when a change is at or above this severity.",
+)
+def diff_command(
+    old: str, new: str, doc_roots: tuple[str, ...], output_format: str, fail_on: str
+) -> None:
+    """Compare two cassette folders (before and after an API change): which documented
+    interactions changed status or shape, per tutorial, as findings.
+
+    Re-record first, e.g. `doctract run docs --live URL --record all --cassettes NEW`.
+    """
+    from doctract.replay.cassette_diff import diff_folders
+
+    findings = diff_folders(Path(old), Path(new), [Path(r) for r in doc_roots] or [Path(".")])
+    files = len(
+        {p.name for p in Path(old).glob("*.yaml")} | {p.name for p in Path(new).glob("*.yaml")}
+    )
+    result = LintResult(tuple(findings), files)
+    render(result, output_format, sys.stdout)
+    sys.exit(1 if result.failed(Severity.parse(fail_on)) else 0)
 
 
 @main.command()

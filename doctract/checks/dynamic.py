@@ -70,3 +70,37 @@ for _id, _severity, _doc in (
     ),
 ):
     dynamic_rule(_id, _severity, _doc)
+
+for _id, _severity, _doc in (
+    (
+        "interaction-status-changed",
+        Severity.ERROR,
+        """A documented interaction answers another status in the new recording.
+
+        `doctract diff OLD NEW` compares cassettes recorded before and after an API change.""",
+    ),
+    (
+        "interaction-shape-changed",
+        Severity.WARNING,
+        """A documented interaction's response changed shape in the new recording.
+
+        Keys added or removed, or values of another type; volatile values are not compared.""",
+    ),
+    (
+        "interaction-removed",
+        Severity.WARNING,
+        """An interaction (or a whole tutorial's cassette) is in the old recording only.""",
+    ),
+    (
+        "interaction-added",
+        Severity.INFO,
+        """An interaction (or a whole tutorial's cassette) is in the new recording only.""",
+    ),
+    (
+        "cassette-unreadable",
+        Severity.ERROR,
+        """A cassette cannot be used: truncated, not YAML, hand-edited out of shape, or of
+        another format version. The finding names the file and the interaction.""",
+    ),
+):
+    dynamic_rule(_id, _severity, _doc, stage="diff")

@@ -36,7 +36,8 @@ class Rule:
     doc: str
     check: Check
     supersedes: frozenset[str] = frozenset()
-    dynamic: bool = False  # reported by replay (doctract run), not by a static check
+    dynamic: bool = False  # reported by replay or diff, not by a static check
+    stage: str = "lint"  # the command that reports it: lint, run or diff
 
     @property
     def summary(self) -> str:
@@ -59,11 +60,14 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def dynamic_rule(rule_id: str, severity: Severity, doc: str) -> None:
-    """Register a rule that replay reports, so listings, SARIF and --select know it."""
+def dynamic_rule(rule_id: str, severity: Severity, doc: str, stage: str = "run") -> None:
+    """Register a rule that replay (or the cassette diff) reports, so listings, SARIF and
+    --select know it."""
     if rule_id in RULES:
         raise ValueError(f"rule {rule_id} registered twice")
-    RULES[rule_id] = Rule(rule_id, severity, inspect.cleandoc(doc), lambda t, c: (), dynamic=True)
+    RULES[rule_id] = Rule(
+        rule_id, severity, inspect.cleandoc(doc), lambda t, c: (), dynamic=True, stage=stage
+    )
 
 
 def rule(

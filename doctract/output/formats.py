@@ -42,7 +42,7 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 def _sarif_rule(rule_id: str) -> dict[str, Any]:
     rule = RULES[rule_id]
-    stage = "doctract run" if rule.dynamic else "doctract lint"
+    stage = f"doctract {rule.stage}"
     return {
         "id": rule_id,
         "name": "".join(part.title() for part in rule_id.split("-")),
@@ -55,7 +55,7 @@ def _sarif_rule(rule_id: str) -> dict[str, Any]:
             f'Silence it with `--ignore {rule_id}` or `ignore = ["{rule_id}"]` in '
             "`[tool.doctract]`.",
         },
-        "properties": {"tags": ["documentation", "api", "run" if rule.dynamic else "lint"]},
+        "properties": {"tags": ["documentation", "api", rule.stage]},
     }
 
 

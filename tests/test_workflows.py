@@ -1,0 +1,89 @@
+"""The CI integrations shipped in the repository: the pre-commit hook manifest and the example
+GitHub Actions workflow. Every doctract command they contain must parse and run."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+
+from conftest import EXAMPLES, ROOT
+from doctract.cli import main
+
+WORKFLOW = ROOT / "docs" / "github-actions.yml"
+
+
+def _parses(argv: list[str]) -> None:
+    """Raise click.UsageError when `doctract ARGV` is not a valid command line."""
+    assert argv[0] == "doctract", argv
+    context = main.make_context("doctract", argv[1:], resilient_parsing=False)
+    with context:
+        name, command, rest = main.resolve_command(context, argv[1:])
+        assert command is not None, argv
+        while isinstance(command, click.Group):
+            sub = command.make_context(name, rest, parent=context)
+            name, command, rest = command.resolve_command(sub, rest)
+            assert command is not None
+        command.make_context(name or "", rest, parent=context)
+
+
+def test_pre_commit_manifest_is_valid_and_its_entry_runs(tmp_path: Path) -> None:
+    clientlib = pytest.importorskip("pre_commit.clientlib")
+    hooks = clientlib.load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
+    assert {h["id"] for h in hooks} == {"doctract-lint", "doctract-lint-all"}
+    lint_hook = next(h for h in hooks if h["id"] == "doctract-lint")
+    assert lint_hook["language"] == "python" and lint_hook["pass_filenames"] is True
+    # what pre-commit runs: the entry, the hook's args, then the staged files
+    exe = Path(sys.executable).with_name("doctract")
+    if not exe.exists():
+        pytest.skip("the doctract console script is not installed")
+    entry = shlex.split(lint_hook["entry"])
+    argv = [str(exe), *entry[1:], *lint_hook["args"]]
+    clean = sorted(str(p) for p in (EXAMPLES / "flow-service").iterdir())
+    assert subprocess.run([*argv, *clean], capture_output=True, check=False).returncode == 0
+    defects = [str(EXAMPLES / "defects" / "dataflow-with-planted-defects.md")]
+    assert subprocess.run([*argv, *defects], capture_output=True, check=False).returncode == 1
+    _parses([*entry, *lint_hook["args"], "docs/a.md"])
+
+
+def _run_lines(workflow: dict[str, object]) -> list[str]:
+    lines: list[str] = []
+    for job in workflow["jobs"].values():  # type: ignore[attr-defined]
+        for step in job["steps"]:
+            if "run" in step:
+                lines.append(" ".join(step["run"].split()))
+    return lines
+
+
+def test_example_workflow_commands_are_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    monkeypatch.chdir(tmp_path)  # the folders a docs repository has at that point
+    for folder in ("docs", "cassettes", "cassettes-new"):
+        (tmp_path / folder).mkdir()
+    assert set(workflow["jobs"]) == {"lint", "nightly"}
+    commands = [line for line in _run_lines(workflow) if line.startswith("doctract ")]
+    assert len(commands) >= 5
+    for line in commands:
+        command = line.split(" > ")[0].split(" >> ")[0].split(" || ")[0]
+        _parses(shlex.split(command))
+    uploads = [
+        step
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif")
+    ]
+    assert uploads and uploads[0]["with"]["sarif_file"] == "doctract.sarif"
+
+
+def test_the_command_check_catches_a_bad_option() -> None:
+    with pytest.raises(click.UsageError):
+        _parses(["doctract", "lint", "docs", "--formatt", "sarif"])
+    with pytest.raises(click.UsageError):
+        _parses(["doctract", "run", "docs", "--record", "sometimes"])
