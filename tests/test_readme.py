@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
@@ -40,3 +42,25 @@ def test_test_command_runs_the_linters_and_pytest() -> None:
         assert tool in command
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "readme_command main-command" in ci and "readme_command test-command" in ci
+
+
+def test_readme_example_commands_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every concrete `doctract ...` example in the README is a valid command line (usage
+    synopses with [options] or PATH... are not examples)."""
+    from test_workflows import parses
+
+    joined = re.sub(r"\\\n\s*", " ", README)
+    examples = [
+        line.strip().removeprefix(".venv/bin/")
+        for line in joined.splitlines()
+        if line.startswith(("    doctract ", "    .venv/bin/doctract "))
+        and "[" not in line
+        and "..." not in line
+    ]
+    assert len(examples) >= 8, examples
+    monkeypatch.chdir(tmp_path)
+    for folder in ("docs", "cassettes", "cassettes-new", "features", "examples/docs"):
+        (tmp_path / folder).mkdir(parents=True)
+    for line in examples:
+        command = line.split(" > ")[0].split("  #")[0]
+        parses(shlex.split(command.replace("cassettes/ cassettes-new/", "cassettes cassettes-new")))

@@ -18,7 +18,7 @@ from doctract.cli import main
 WORKFLOW = ROOT / "docs" / "github-actions.yml"
 
 
-def _parses(argv: list[str]) -> None:
+def parses(argv: list[str]) -> None:
     """Raise click.UsageError when `doctract ARGV` is not a valid command line."""
     assert argv[0] == "doctract", argv
     context = main.make_context("doctract", argv[1:], resilient_parsing=False)
@@ -48,7 +48,7 @@ def test_pre_commit_manifest_is_valid_and_its_entry_runs(tmp_path: Path) -> None
     assert subprocess.run([*argv, *clean], capture_output=True, check=False).returncode == 0
     defects = [str(EXAMPLES / "defects" / "dataflow-with-planted-defects.md")]
     assert subprocess.run([*argv, *defects], capture_output=True, check=False).returncode == 1
-    _parses([*entry, *lint_hook["args"], "docs/a.md"])
+    parses([*entry, *lint_hook["args"], "docs/a.md"])
 
 
 def _run_lines(workflow: dict[str, object]) -> list[str]:
@@ -72,7 +72,7 @@ def test_example_workflow_commands_are_valid(
     assert len(commands) >= 5
     for line in commands:
         command = line.split(" > ")[0].split(" >> ")[0].split(" || ")[0]
-        _parses(shlex.split(command))
+        parses(shlex.split(command))
     uploads = [
         step
         for job in workflow["jobs"].values()
@@ -84,6 +84,6 @@ def test_example_workflow_commands_are_valid(
 
 def test_the_command_check_catches_a_bad_option() -> None:
     with pytest.raises(click.UsageError):
-        _parses(["doctract", "lint", "docs", "--formatt", "sarif"])
+        parses(["doctract", "lint", "docs", "--formatt", "sarif"])
     with pytest.raises(click.UsageError):
-        _parses(["doctract", "run", "docs", "--record", "sometimes"])
+        parses(["doctract", "run", "docs", "--record", "sometimes"])
