@@ -27,6 +27,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     placeholders: dict[str, str] = field(default_factory=dict)
+    max_file_size: int = 10 * 1024 * 1024  # bytes; larger files are a read-error finding
+    time_budget: float = 30.0  # seconds per file; 0 turns it off
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -67,6 +69,8 @@ def from_table(table: dict[str, Any], source: str) -> Config:
         "host",
         "exclude",
         "extensions",
+        "max-file-size",
+        "time-budget",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -90,7 +94,15 @@ def from_table(table: dict[str, Any], source: str) -> Config:
         isinstance(v, str) for v in placeholders.values()
     ):
         raise ConfigError(f"{source}: [tool.doctract.placeholders] must map names to strings")
+    max_mb = table.get("max-file-size", 10)
+    budget = table.get("time-budget", 30)
+    if not isinstance(max_mb, int | float) or isinstance(max_mb, bool) or max_mb <= 0:
+        raise ConfigError(f"{source}: [tool.doctract] max-file-size must be a number of MB > 0")
+    if not isinstance(budget, int | float) or isinstance(budget, bool) or budget < 0:
+        raise ConfigError(f"{source}: [tool.doctract] time-budget must be seconds >= 0")
     return Config(
+        max_file_size=int(max_mb * 1024 * 1024),
+        time_budget=float(budget),
         select=frozenset(strings("select")),
         ignore=frozenset(strings("ignore")),
         fail_on=fail_on,

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from doctract.budget import BudgetExceeded, time_budget
 from doctract.checks import RULES
 from doctract.checks.registry import Hit, rule
 from doctract.config import Config
@@ -23,6 +24,13 @@ from doctract.model import Pos, Tutorial
 @rule("read-error", Severity.ERROR)
 def _read_error(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
     """A file cannot be read or is not UTF-8 text; it is reported and the other files still run."""
+    return ()
+
+
+@rule("time-budget-exceeded", Severity.ERROR)
+def _time_budget_exceeded(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
+    """doctract gave up on a file that took longer than its time budget (`time-budget` in
+    [tool.doctract], seconds per file); every other file is still checked."""
     return ()
 
 
@@ -80,8 +88,19 @@ def _excluded(path: str, config: Config) -> bool:
     return any(fnmatch.fnmatch(posix, pattern) for pattern in config.exclude)
 
 
-def read_document(path: str) -> tuple[str | None, Finding | None]:
+def read_document(path: str, max_size: int | None = None) -> tuple[str | None, Finding | None]:
     try:
+        if max_size is not None and os.path.getsize(path) > max_size:
+            size = os.path.getsize(path) / (1024 * 1024)
+            return None, Finding(
+                "read-error",
+                Severity.ERROR,
+                path,
+                1,
+                1,
+                f"the file is {size:.1f} MB, over the {max_size / (1024 * 1024):g} MB limit",
+                "split it, or raise max-file-size in [tool.doctract]",
+            )
         data = Path(path).read_bytes()
     except OSError as exc:
         return None, Finding(
@@ -171,7 +190,10 @@ def _lint_documents(
     tutorials: list[Tutorial] = []
     for path, text in documents:
         try:
-            tutorials.append(extract(path, text))
+            with time_budget(config.time_budget):
+                tutorials.append(extract(path, text))
+        except BudgetExceeded:
+            findings.append(_over_budget(path, "reading", config.time_budget))
         except Exception as exc:  # a bug in doctract must not lose the other files
             findings.append(_internal(path, "extraction", exc))
     corpus = Corpus.build(tutorials, config.required_headers, config.host)
@@ -180,11 +202,15 @@ def _lint_documents(
         if report is not None and tutorial.path not in report:
             continue
         found: list[Finding] = []
-        for current in rules:
-            try:
-                found.extend(current.run(tutorial, corpus))
-            except Exception as exc:
-                found.append(_internal(tutorial.path, f"rule {current.id}", exc))
+        try:
+            with time_budget(config.time_budget):
+                for current in rules:
+                    try:
+                        found.extend(current.run(tutorial, corpus))
+                    except Exception as exc:
+                        found.append(_internal(tutorial.path, f"rule {current.id}", exc))
+        except BudgetExceeded:
+            found.append(_over_budget(tutorial.path, "checking", config.time_budget))
         findings.extend(_drop_superseded(found))
     selected = set(active_rules(config))
     kept = [f for f in findings if f.rule in selected]
@@ -195,6 +221,18 @@ def _lint_documents(
         tuple(kept),
         checked + sum(1 for f in extra),
         fingerprints(kept, dict(documents)),
+    )
+
+
+def _over_budget(path: str, stage: str, seconds: float) -> Finding:
+    return Finding(
+        "time-budget-exceeded",
+        Severity.ERROR,
+        path,
+        1,
+        1,
+        f"doctract stopped {stage} the file after its time budget of {seconds:g} s",
+        "simplify or split the file, or raise time-budget in [tool.doctract]",
     )
 
 
@@ -226,7 +264,7 @@ def lint_paths(paths: Sequence[str], config: Config, changed: set[str] | None = 
     documents: dict[str, str] = {}
     unreadable: dict[str, Finding] = {}
     for path in files:
-        text, problem = read_document(path)
+        text, problem = read_document(path, config.max_file_size)
         if problem is not None:
             unreadable[path] = problem
         elif text is not None:

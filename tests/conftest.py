@@ -19,6 +19,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RULE_FIXTURES = FIXTURES / "rules"
 SEEDS = ROOT.parent / "shared" / "seeds"
 EXAMPLES = ROOT / "examples" / "docs"
+FUZZ_COUNTS: dict[str, int] = {}  # hostile-input tests add how many inputs they ran
 _EXPECT = re.compile(r"<!-- expect: ([\d ]+) -->")
 
 
@@ -66,3 +67,10 @@ def invoke(*args: str, cwd: Path | None = None) -> tuple[int, str]:
         finally:
             os.chdir(old)
     return result.exit_code, result.output
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many hostile inputs ran, in every test log (the fuzz suite's measured size)."""
+    if FUZZ_COUNTS:
+        counts = ", ".join(f"{count} {what}" for what, count in FUZZ_COUNTS.items() if count)
+        terminalreporter.write_line(f"hostile input: {counts}")

@@ -10,7 +10,11 @@ from conftest import RULE_FIXTURES, expected_lines, lines, lint
 from doctract.checks import RULES
 from doctract.findings import Severity
 
-CHECKED_RULES = sorted(r for r in RULES if r != "internal-error" and not RULES[r].dynamic)
+# internal-error is a bug report; time-budget-exceeded needs a tiny budget, so its failing and
+# passing documents live in tests/test_hostile_input.py
+CHECKED_RULES = sorted(
+    r for r in RULES if r not in ("internal-error", "time-budget-exceeded") and not RULES[r].dynamic
+)
 
 
 def _fixture(rule: str, kind: str) -> Path:

@@ -99,8 +99,9 @@ for _id, _severity, _doc in (
     (
         "cassette-unreadable",
         Severity.ERROR,
-        """A cassette cannot be used: truncated, not YAML, hand-edited out of shape, or of
-        another format version. The finding names the file and the interaction.""",
+        """A cassette cannot be used (truncated, not YAML, out of shape, another version).
+
+        The finding names the file and the line of the interaction.""",
     ),
 ):
     dynamic_rule(_id, _severity, _doc, stage="diff")

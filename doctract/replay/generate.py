@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from doctract.budget import BudgetExceeded, time_budget
 from doctract.config import Config
 from doctract.extractors import extract
 from doctract.findings import Finding, Severity
@@ -35,16 +36,32 @@ def _feature_path(doc: str, roots: Sequence[str], out: Path) -> Path:
 
 
 def generate(paths: Sequence[str], out: Path, config: Config | None = None) -> Generated:
-    files, problems = discover(paths, config or Config())
+    config = config or Config()
+    files, problems = discover(paths, config)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for doc in files:
-        text, problem = read_document(doc)
+        text, problem = read_document(doc, config.max_file_size)
         if problem is not None or text is None:
             problems.extend([problem] if problem else [])
             continue
         target = _feature_path(Path(doc).as_posix(), paths, out)
-        content = feature_text(extract(Path(doc).as_posix(), text))
+        try:
+            with time_budget(config.time_budget):
+                content = feature_text(extract(Path(doc).as_posix(), text))
+        except BudgetExceeded:
+            problems.append(
+                Finding(
+                    "time-budget-exceeded",
+                    Severity.ERROR,
+                    doc,
+                    1,
+                    1,
+                    f"doctract stopped reading the file after {config.time_budget:g} s",
+                    "simplify or split the file, or raise time-budget in [tool.doctract]",
+                )
+            )
+            continue
         if not target.exists() or target.read_text(encoding="utf-8") != content:
             target.write_text(content, encoding="utf-8")
         written.append(target)
