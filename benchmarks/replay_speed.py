@@ -1,6 +1,7 @@
-"""Offline replay time per scenario, as a ratio to bare vcrpy replaying the same interactions.
+"""Generate + offline replay time per scenario, as a ratio to bare vcrpy replaying the same
+interactions, and the speed-up of replaying with pytest-xdist workers.
 
-    python benchmarks/replay_speed.py [--scenarios 1000]
+    python benchmarks/replay_speed.py [--scenarios 1000] [--workers 2]
 
 Generates N tutorials (benchmarks/corpus.py), turns them into features, records them once
 against the emulator, then times, in one run and both through pytest in this process:
@@ -8,7 +9,8 @@ against the emulator, then times, in one run and both through pytest in this pro
   matching, id chaining, status, example shape and OpenAPI contract checks per response);
 - bare vcrpy: a plain pytest test parametrized over the same cassettes that sends each recorded
   request with requests inside `vcr.use_cassette(record_mode="none")`.
-Target (issue #4): doctract at most 2x bare vcrpy.
+- doctract with `-n WORKERS` (pytest-xdist), for the parallel speed-up over the serial run.
+Targets (issue #6): doctract at most 2x bare vcrpy; at least 1.6x faster on 2 workers.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from doctract.replay.generate import generate, run_features
 from doctract.replay.session import ReplayOptions
 
 TARGET = 2.0
+TARGET_SPEEDUP = 1.6
 
 BARE_TEST = """
 import pathlib, pytest, requests, vcr, yaml
@@ -55,12 +58,15 @@ def test_replay(cassette):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scenarios", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="doctract-replay-bench-") as tmp:
         root = Path(tmp)
         os.chdir(root)
         write_corpus(root / "docs", args.scenarios)
+        started = time.perf_counter()
         features = generate(["docs"], root / "features").written
+        generating = time.perf_counter() - started
         cassettes = root / "cassettes"
         started = time.perf_counter()
         run_features(
@@ -102,6 +108,14 @@ def main() -> int:
         status = bare_run()
         bare = time.perf_counter() - started
         assert status == 0, f"bare vcrpy replay failed ({status})"
+        started = time.perf_counter()
+        _, parallel_results = run_features(
+            features,
+            ReplayOptions(cassettes=cassettes),
+            ["-p", "no:terminal", "-p", "xdist", "-n", str(args.workers)],
+        )
+        parallel = time.perf_counter() - started
+        same = [r["findings"] for r in parallel_results] == [r["findings"] for r in results]
     diverging = sum(1 for r in results if any(f["severity"] != "info" for f in r["findings"]))
     ratio = ours / bare
     print(
@@ -109,8 +123,15 @@ def main() -> int:
         f"defects): doctract {ours:.2f} s ({1000 * ours / len(results):.1f} ms/scenario), "
         f"bare vcrpy {bare:.2f} s ({1000 * bare / len(results):.1f} ms/scenario)"
     )
+    print(f"generate: {generating:.2f} s ({1000 * generating / len(results):.1f} ms/scenario)")
     print(f"ratio {ratio:.2f}x: {'within' if ratio <= TARGET else 'OVER'} the {TARGET:.0f}x target")
-    return 0 if ratio <= TARGET else 1
+    speedup = ours / parallel
+    print(
+        f"{args.workers} xdist workers: {parallel:.2f} s, speed-up {speedup:.2f}x "
+        f"({'meets' if speedup >= TARGET_SPEEDUP else 'BELOW'} the {TARGET_SPEEDUP}x target), "
+        f"same findings as serial: {same}"
+    )
+    return 0 if ratio <= TARGET and speedup >= TARGET_SPEEDUP and same else 1
 
 
 if __name__ == "__main__":

@@ -31,8 +31,15 @@ def _rule_list(value: str | None) -> frozenset[str] | None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="doctract")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="On an internal error, print the traceback (secret values are still removed).",
+)
+def main(debug: bool) -> None:
     """doctract turns REST API tutorials into contract tests."""
+    if debug:
+        os.environ["DOCTRACT_DEBUG"] = "1"
 
 
 def _lint_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -464,35 +471,69 @@ def diff_command(
     default="info",
     show_default=True,
 )
-def emulator(host: str, port: int, deterministic: bool, seed_specs: bool, log_level: str) -> None:
+@click.option(
+    "--faults",
+    default=None,
+    metavar="SPEC",
+    help="Inject faults, e.g. 'latency=0.1,drop=0.05,429=0.05,5xx=0.05,burst=3,seed=7' "
+    "(probabilities; counts at GET /__doctract/faults).",
+)
+def emulator(
+    host: str,
+    port: int,
+    deterministic: bool,
+    seed_specs: bool,
+    log_level: str,
+    faults: str | None,
+) -> None:
     """Serve a local Flow Service emulator (in-memory, honours the bundled OpenAPI contract).
 
     Point `--live http://HOST:PORT` at it. The contract is at /openapi.json. The log names
     method, path and status only: no credentials, bodies or query strings.
     """
+    from doctract.emulator.faults import FaultPlan, FaultSpecError
     from doctract.emulator.server import serve
 
+    try:
+        plan = FaultPlan.parse(faults) if faults else None
+    except FaultSpecError as exc:
+        raise click.UsageError(f"--faults: {exc}") from None
     serve(
         host=host,
         port=port,
         deterministic=deterministic,
         seed_specs=seed_specs,
         log_level=log_level,
+        faults=plan,
     )
 
 
 def run() -> None:
     """Console entry point: usage errors exit 2 (click), and so does any internal error, as one
-    line instead of a traceback (set DOCTRACT_DEBUG=1 to see the traceback)."""
+    line instead of a traceback (`--debug` or DOCTRACT_DEBUG=1 prints the traceback). Secret
+    values from the environment and the configuration never appear in either."""
     try:
         main(standalone_mode=True)
     except SystemExit:
         raise
-    except Exception as exc:  # pragma: no cover - exercised through a subprocess test
+    except Exception as exc:
+        from doctract.redact import redact, secret_values
+
+        secrets = secret_values(placeholders=_configured_placeholders())
         if os.environ.get("DOCTRACT_DEBUG"):
-            raise
-        click.echo(f"doctract: internal error: {type(exc).__name__}: {exc}", err=True)
+            import traceback
+
+            click.echo(redact("".join(traceback.format_exc()), secrets).rstrip(), err=True)
+        message = redact(f"{type(exc).__name__}: {exc}", secrets)
+        click.echo(f"doctract: internal error: {message}", err=True)
         sys.exit(2)
+
+
+def _configured_placeholders() -> dict[str, str]:
+    try:
+        return load_config().placeholders
+    except Exception:
+        return {}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,8 +29,10 @@ def _read_error(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
 
 @rule("time-budget-exceeded", Severity.ERROR)
 def _time_budget_exceeded(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
-    """doctract gave up on a file that took longer than its time budget (`time-budget` in
-    [tool.doctract], seconds per file); every other file is still checked."""
+    """doctract gave up on a file that took longer than its time budget.
+
+    The budget is `time-budget` in [tool.doctract] (seconds per file, 30 by default); every
+    other file is still checked."""
     return ()
 
 

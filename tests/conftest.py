@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RULE_FIXTURES = FIXTURES / "rules"
 SEEDS = ROOT.parent / "shared" / "seeds"
 EXAMPLES = ROOT / "examples" / "docs"
-FUZZ_COUNTS: dict[str, int] = {}  # hostile-input tests add how many inputs they ran
+FUZZ_COUNTS: dict[str, int] = {}  # robustness tests add their figures (inputs run, faults)
 _EXPECT = re.compile(r"<!-- expect: ([\d ]+) -->")
 
 
@@ -70,7 +70,7 @@ def invoke(*args: str, cwd: Path | None = None) -> tuple[int, str]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """How many hostile inputs ran, in every test log (the fuzz suite's measured size)."""
+    """The robustness figures (fuzz inputs run, faults injected and survived) in every log."""
     if FUZZ_COUNTS:
-        counts = ", ".join(f"{count} {what}" for what, count in FUZZ_COUNTS.items() if count)
-        terminalreporter.write_line(f"hostile input: {counts}")
+        counts = ", ".join(f"{count} {what}" for what, count in FUZZ_COUNTS.items())
+        terminalreporter.write_line(f"robustness figures: {counts}")

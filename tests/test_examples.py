@@ -59,7 +59,9 @@ def test_clean_docs_stay_clean_beside_the_defects() -> None:
 def test_the_example_set_exercises_every_rule() -> None:
     result = lint(EXAMPLES)
     static = {r for r in RULES if not RULES[r].dynamic}
-    assert {f.rule for f in result.findings} == static - {"internal-error"}
+    # a document slow enough to exceed the budget would slow every lint of the examples;
+    # tests/test_hostile_input.py covers time-budget-exceeded
+    assert {f.rule for f in result.findings} == static - {"internal-error", "time-budget-exceeded"}
 
 
 def test_unreadable_example_is_one_finding_and_others_still_run() -> None:

@@ -62,6 +62,13 @@ for _id, _severity, _doc in (
         """The API could not be reached (after bounded retries).""",
     ),
     (
+        "cleanup-failed",
+        Severity.ERROR,
+        """A resource a live run created could not be deleted afterwards (after retries).
+
+        The finding names it, so it can be deleted by hand.""",
+    ),
+    (
         "destructive-skipped",
         Severity.INFO,
         """A documented DELETE was not sent to a non-local host.
@@ -101,7 +108,9 @@ for _id, _severity, _doc in (
         Severity.ERROR,
         """A cassette cannot be used (truncated, not YAML, out of shape, another version).
 
-        The finding names the file and the line of the interaction.""",
+        The finding names the file and the line of the interaction. Reported by `doctract run`
+        (nothing is replayed from it, and it is not overwritten unless `--record all`) and by
+        `doctract diff`.""",
     ),
 ):
-    dynamic_rule(_id, _severity, _doc, stage="diff")
+    dynamic_rule(_id, _severity, _doc, stage="run" if _id == "cassette-unreadable" else "diff")

@@ -12,18 +12,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from doctract.emulator.app import create_app
+from doctract.emulator.faults import STATS_PATH, FaultInjector, FaultPlan, QuietDrops
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def _config(
-    host: str, port: int, deterministic: bool, seed_specs: bool, log_level: str
+    host: str,
+    port: int,
+    deterministic: bool,
+    seed_specs: bool,
+    log_level: str,
+    faults: FaultPlan | None = None,
 ) -> uvicorn.Config:
     # uvicorn's access log prints query strings; ours (doctract.emulator) prints paths only
+    app: ASGIApp = create_app(deterministic=deterministic, seed_specs=seed_specs)
+    if faults is not None and faults.active:
+        app = FaultInjector(app, faults)
+        logging.getLogger("uvicorn.error").addFilter(QuietDrops())
     return uvicorn.Config(
-        create_app(deterministic=deterministic, seed_specs=seed_specs),
+        app,
         host=host,
         port=port,
         log_level=log_level,
@@ -39,6 +50,7 @@ def serve(
     deterministic: bool = False,
     seed_specs: bool = True,
     log_level: str = "info",
+    faults: FaultPlan | None = None,
 ) -> None:
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT, stream=sys.stderr)
     if port == 0:
@@ -46,7 +58,11 @@ def serve(
     logging.getLogger("doctract.emulator").info(
         "Flow Service emulator on http://%s:%d (contract at /openapi.json)", host, port
     )
-    uvicorn.Server(_config(host, port, deterministic, seed_specs, log_level)).run()
+    if faults is not None and faults.active:
+        logging.getLogger("doctract.emulator").info(
+            "injecting faults: %s (counts at %s)", faults, STATS_PATH
+        )
+    uvicorn.Server(_config(host, port, deterministic, seed_specs, log_level, faults)).run()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -57,11 +73,14 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 @contextmanager
 def running_emulator(
-    deterministic: bool = True, seed_specs: bool = True, host: str = "127.0.0.1"
+    deterministic: bool = True,
+    seed_specs: bool = True,
+    host: str = "127.0.0.1",
+    faults: FaultPlan | None = None,
 ) -> Iterator[str]:
     """Run the emulator on a free loopback port in a thread; yields its base URL."""
     port = free_port(host)
-    server = uvicorn.Server(_config(host, port, deterministic, seed_specs, "warning"))
+    server = uvicorn.Server(_config(host, port, deterministic, seed_specs, "warning", faults))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

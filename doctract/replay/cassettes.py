@@ -3,13 +3,20 @@ every secret removed before anything is written."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import vcr
+from vcr.persisters.filesystem import CassetteNotFoundError
 from vcr.request import Request as VcrRequest
+from vcr.serialize import deserialize, serialize
+
+from doctract.replay.cassette_file import CassetteError, load_cassette
 
 SCRUBBED = "<SCRUBBED>"
 SECRET_KEY = re.compile(r"pass|secret|token|api.?key|credential|imsorg|^auth$", re.IGNORECASE)
@@ -74,7 +81,55 @@ def _scrubbed_body_matcher(r1: VcrRequest, r2: VcrRequest) -> None:
         raise AssertionError("bodies differ")
 
 
+class SafePersister:
+    """vcrpy's file persister, made safe for unattended runs.
+
+    Loading checks the cassette first (doctract.replay.cassette_file) and raises CassetteError
+    naming the file and line, instead of vcrpy treating a damaged cassette as empty and
+    recording over it; only `--record all` (which asks to overwrite) treats it as absent.
+    Saving writes a temporary file beside the cassette and renames it over the old one, so an
+    interrupted run leaves the previous cassette intact.
+    """
+
+    overwrite_damaged = False
+
+    @classmethod
+    def load_cassette(cls, cassette_path: str | Path, serializer: Any) -> Any:
+        path = Path(cassette_path)
+        if not path.is_file() or not path.read_bytes().strip():
+            raise CassetteNotFoundError()
+        try:
+            load_cassette(path)
+        except CassetteError:
+            if cls.overwrite_damaged:
+                raise CassetteNotFoundError() from None
+            raise
+        return deserialize(path.read_text(encoding="utf-8"), serializer)
+
+    @staticmethod
+    def save_cassette(cassette_path: str | Path, cassette_dict: Any, serializer: Any) -> None:
+        data = serialize(cassette_dict, serializer)
+        path = Path(cassette_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
 def make_vcr(cassettes: Path, record_mode: str) -> vcr.VCR:
+    persister = type(
+        "SafePersisterFor" + record_mode.title().replace("_", ""),
+        (SafePersister,),
+        {"overwrite_damaged": record_mode == "all"},
+    )
     recorder = vcr.VCR(
         cassette_library_dir=str(cassettes),
         record_mode=record_mode,
@@ -85,6 +140,7 @@ def make_vcr(cassettes: Path, record_mode: str) -> vcr.VCR:
         decode_compressed_response=True,
     )
     recorder.register_matcher("scrubbed_body", _scrubbed_body_matcher)
+    recorder.register_persister(persister)
     return recorder
 
 

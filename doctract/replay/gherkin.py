@@ -9,10 +9,13 @@ that fails with the static finding.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from doctract.model import Tutorial
+from doctract.replay.cassettes import SECRET_KEY
 from doctract.replay.plan import Call, plan
+from doctract.urls import placeholder_name
 
 SECRET_HEADERS = ("authorization", "x-api-key")
 
@@ -37,11 +40,34 @@ def _header_value(name: str, value: str) -> str:
     return value
 
 
+_BODY_FIELD = re.compile(r'("(?P<key>[^"\\]{1,80})"\s*:\s*)"(?P<value>(?:[^"\\]|\\.)*)"')
+
+
+def _placeholder_for(key: str) -> str:
+    """`accessToken` -> `{ACCESS_TOKEN}`, `client-secret` -> `{CLIENT_SECRET}`."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)
+    return "{" + re.sub(r"[^A-Za-z0-9]+", "_", snake).strip("_").upper() + "}"
+
+
+def body_without_secrets(body: str) -> str:
+    """A literal value under a secret-looking key (password, token, secret, API key) becomes a
+    placeholder named after the key, filled from the environment at replay time. Works on
+    bodies that are not valid JSON too (a broken request still appears in the feature)."""
+
+    def replace(m: re.Match[str]) -> str:
+        value = m.group("value")
+        if not SECRET_KEY.search(m.group("key")) or not value or placeholder_name(value):
+            return m.group(0)
+        return f'{m.group(1)}"{_placeholder_for(m.group("key"))}"'
+
+    return _BODY_FIELD.sub(replace, body)
+
+
 def http_message(call: Call) -> str:
     lines = [f"{call.method} {call.url}"]
     lines += [f"{name}: {_header_value(name, value)}" for name, value in call.headers]
     if call.body is not None:
-        lines += ["", call.body]
+        lines += ["", body_without_secrets(call.body)]
     return "\n".join(lines)
 
 

@@ -12,11 +12,21 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from doctract.redact import SECRET_NAME
 from doctract.urls import PLACEHOLDER
 
 CREDENTIALS = {"ACCESS_TOKEN", "API_KEY", "ORG_ID", "IMS_ORG", "SANDBOX_NAME", "CLIENT_SECRET"}
 _FAKE = {"SANDBOX_NAME": "prod", "ORG_ID": "DOCTRACT@AdobeOrg", "IMS_ORG": "DOCTRACT@AdobeOrg"}
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+# a 500 may have changed state: only requests that are safe to repeat are retried on it
+RETRY_IDEMPOTENT_STATUSES = frozenset({500})
+# refused, timed out, or cut mid-response
+TRANSIENT_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
 
 
 @dataclass(frozen=True)
@@ -56,16 +66,13 @@ def resolve(text: str, values: Mapping[str, str], fake_credentials: bool) -> str
     return PLACEHOLDER.sub(sub, text)
 
 
-_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASS|API_?KEY|CREDENTIAL|ORG", re.IGNORECASE)
-
-
-def secret_values(text: str, values: Mapping[str, str], fake_credentials: bool) -> set[str]:
+def resolved_secrets(text: str, values: Mapping[str, str], fake_credentials: bool) -> set[str]:
     """The values that resolving `text` puts in place of secret-looking placeholders, so that
     anything doctract writes can be redacted even where no key name gives them away."""
     found: set[str] = set()
     for m in PLACEHOLDER.finditer(text):
         name = m.group(1) or m.group(2)
-        if _SECRET_NAME.search(name):
+        if SECRET_NAME.search(name):
             value = placeholder_value(name, values, fake_credentials)
             if value and len(value) >= 4:
                 found.add(value)
@@ -89,7 +96,15 @@ def is_loopback(url: str) -> bool:
 
 @dataclass
 class Attempts:
-    retried: int = 0
+    retried: int = 0  # extra attempts made
+    recovered: int = 0  # requests that succeeded after at least one retry
+    gave_up: int = 0  # requests still failing (transiently) when the retries ran out
+
+
+def _retryable(method: str, status: int) -> bool:
+    return status in RETRY_STATUSES or (
+        method in IDEMPOTENT and status in RETRY_IDEMPOTENT_STATUSES
+    )
 
 
 def send(
@@ -99,8 +114,9 @@ def send(
     attempts: Attempts,
     timeout: float = 30.0,
 ) -> requests.Response:
-    """Send, retrying 429 (honouring Retry-After, at most 5 s), 502/503/504 and connection
-    errors with bounded backoff; the last response or error is returned or raised."""
+    """Send, retrying 429 (honouring Retry-After, at most 5 s), 502/503/504, 500 for idempotent
+    methods, and dropped or refused connections, with bounded backoff; the last response or
+    error is returned or raised."""
     for attempt in range(retries + 1):
         try:
             response = session.request(
@@ -110,13 +126,22 @@ def send(
                 data=message.body.encode() if message.body else None,
                 timeout=timeout,
             )
-        except (requests.ConnectionError, requests.Timeout):
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+        ):
             if attempt == retries:
+                attempts.gave_up += 1 if retries else 0
                 raise
             attempts.retried += 1
             time.sleep(min(0.2 * 2**attempt, 2.0))
             continue
-        if response.status_code not in RETRY_STATUSES or attempt == retries:
+        if not _retryable(message.method, response.status_code):
+            attempts.recovered += 1 if attempt else 0
+            return response
+        if attempt == retries:
+            attempts.gave_up += 1 if retries else 0
             return response
         attempts.retried += 1
         wait = response.headers.get("Retry-After", "")

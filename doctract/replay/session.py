@@ -22,6 +22,8 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from doctract.emulator.server import running_emulator
 from doctract.findings import Finding, Severity
+from doctract.redact import redact, secret_values
+from doctract.replay.cassette_file import CassetteError
 from doctract.replay.cassettes import SCRUBBED, SECRET_KEY, make_vcr, scrub_body
 from doctract.replay.http import (
     Attempts,
@@ -30,7 +32,7 @@ from doctract.replay.http import (
     parse_message,
     rebase,
     resolve,
-    secret_values,
+    resolved_secrets,
     send,
 )
 from doctract.specs import load_spec
@@ -108,6 +110,7 @@ class Replay:
         self.created: list[tuple[str, str]] = []
         self.attempts = Attempts()
         self.secrets: set[str] = set()
+        self.unusable: CassetteError | None = None
         self.http = requests.Session()
         self._stack = contextlib.ExitStack()
         self.base = options.live
@@ -119,7 +122,22 @@ class Replay:
             self.base = self._stack.enter_context(running_emulator(deterministic=True))
         name = Path(self.doc_path).with_suffix("").as_posix().strip("./").replace("/", "__")
         recorder = make_vcr(self.options.cassettes, self.options.record)
-        self._stack.enter_context(recorder.use_cassette(f"{name}.yaml"))
+        try:
+            self._stack.enter_context(recorder.use_cassette(f"{name}.yaml"))
+        except CassetteError as exc:
+            self.unusable = exc
+            self.findings.append(
+                Finding(
+                    "cassette-unreadable",
+                    Severity.ERROR,
+                    exc.path.as_posix(),
+                    exc.line,
+                    1,
+                    f"{exc.message} (the cassette of {self.doc_path}; nothing was replayed "
+                    "and the file was left as it is)",
+                    "re-record it with --record all, or restore it from version control",
+                )
+            )
         return self
 
     def finish(self) -> list[Finding]:
@@ -138,14 +156,30 @@ class Replay:
         return is_loopback(url) or self.options.allow_destructive
 
     def _clean_up(self) -> None:
+        """Delete what this run created, newest first, retrying like any request; what still
+        fails is a finding, so nothing is left behind silently."""
         if self.options.keep or not self.base or self.options.offline:
             return
         for collection, entity_id in reversed(self.created):
             url = f"{self.base.rstrip('/')}/data/foundation/flowservice/{collection}/{entity_id}"
             if not self._destructive_ok(url):
                 continue
-            with contextlib.suppress(Exception):
-                self.http.delete(url, headers=self._credentials(), timeout=30)
+            message = Message("DELETE", url, tuple(self._credentials().items()), None)
+            try:
+                # more patience than for the doc's requests: leaving things behind is worse
+                response = send(self.http, message, self.options.retries + 3, self.attempts)
+                failed = response.status_code >= 400 and response.status_code != 404
+                reason = f"status {response.status_code}"
+            except requests.RequestException as exc:
+                failed, reason = True, type(exc).__name__
+            if failed:
+                self.report(
+                    "cleanup-failed",
+                    1,
+                    f"the {collection} {entity_id} this run created could not be deleted "
+                    f"({reason}); it is left behind",
+                    "delete it by hand",
+                )
 
     def _credentials(self) -> dict[str, str]:
         fake = self._fake_credentials()
@@ -167,10 +201,9 @@ class Replay:
         )
 
     def redact(self, text: str) -> str:
-        """`text` with every credential value this replay resolved replaced."""
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, SCRUBBED)
-        return text
+        """`text` without the credential values this replay resolved, nor any secret value
+        from the environment or the configuration."""
+        return redact(text, self.secrets | secret_values(placeholders=self.options.values))
 
     def report(
         self, rule: str, line: int, message: str, hint: str = "", evidence: str | None = None
@@ -196,6 +229,7 @@ class Replay:
             "path": self.doc_path,
             "status": tutorial_status(self.findings),
             "retried": self.attempts.retried,
+            "recovered": self.attempts.recovered,
             "findings": [f.to_dict() for f in self.findings],
             "requests": [o.to_dict(i) for i, o in sorted(self.outcomes.items())],
         }
@@ -215,6 +249,9 @@ class Replay:
     def send(self, index: int, line: int, step: str, text: str) -> None:
         outcome = Outcome(line, step)
         self.outcomes[index] = outcome
+        if self.unusable is not None:  # reported once, at the cassette
+            outcome.failed = True
+            return
         message = self._prepare(parse_message(text))
         outcome.method = message.method
         parts = urlsplit(message.url)
@@ -281,7 +318,7 @@ class Replay:
         mapped = self._map_ids
 
         def fix(value: str) -> str:
-            self.secrets |= secret_values(mapped(value), self.options.values, fake)
+            self.secrets |= resolved_secrets(mapped(value), self.options.values, fake)
             return resolve(mapped(value), self.options.values, fake)
 
         url = fix(message.url)
