@@ -222,3 +222,28 @@ def test_parallel_runs_give_the_same_results_as_serial(tmp_path: Path) -> None:
     assert serial[0] == parallel[0] == 1
     assert json.loads(serial[1])["findings"] == json.loads(parallel[1])["findings"]
     assert json.loads(parallel[1])["summary"]["files"] == 3
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    """On a terminal the progress is a rich bar (here forced onto a buffer)."""
+    import io
+    from types import SimpleNamespace
+
+    from doctract.replay.progress import RunProgress
+
+    stream = io.StringIO()
+    progress = RunProgress(stream=stream, bar=True)
+    progress.pytest_collection_finish(SimpleNamespace(items=[1, 2]))  # type: ignore[arg-type]
+    for node, failed in (("a", False), ("b", True)):
+        for when in ("setup", "call", "teardown"):
+            report = SimpleNamespace(
+                when=when,
+                failed=failed and when == "call",
+                nodeid=node,
+                user_properties=[("doctract_tutorial", f"docs/{node}.md")],
+            )
+            progress.pytest_runtest_logreport(report)  # type: ignore[arg-type]
+    progress.pytest_sessionfinish()
+    shown = stream.getvalue()
+    assert "doctract run" in shown and "2/2" in shown and "b.md" in shown
+    assert "doctract: [" not in shown  # not the plain lines

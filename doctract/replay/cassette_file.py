@@ -60,6 +60,26 @@ def _body(raw: Any) -> Any:
         return text
 
 
+def well_formed(data: Any) -> bool:
+    """A quick structural check of an already parsed cassette (the fast path of replay); when
+    it fails, `load_cassette` says exactly what and where."""
+    if not isinstance(data, dict) or data.get("version") != CASSETTE_VERSION:
+        return False
+    interactions = data.get("interactions")
+    if not isinstance(interactions, list):
+        return False
+    for item in interactions:
+        try:
+            request, response = item["request"], item["response"]
+            status = response["status"]["code"]
+            request["method"], request["uri"]
+        except (TypeError, KeyError):
+            return False
+        if not isinstance(status, int) and not _STATUS_TEXT.match(str(status)):
+            return False
+    return True
+
+
 def load_cassette(path: Path) -> list[Interaction]:
     try:
         text = path.read_text(encoding="utf-8")

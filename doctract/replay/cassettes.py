@@ -14,9 +14,10 @@ from typing import Any
 import vcr
 from vcr.persisters.filesystem import CassetteNotFoundError
 from vcr.request import Request as VcrRequest
-from vcr.serialize import deserialize, serialize
+from vcr.serialize import serialize
+from vcr.serializers import compat
 
-from doctract.replay.cassette_file import CassetteError, load_cassette
+from doctract.replay.cassette_file import CassetteError, load_cassette, well_formed
 
 SCRUBBED = "<SCRUBBED>"
 SECRET_KEY = re.compile(r"pass|secret|token|api.?key|credential|imsorg|^auth$", re.IGNORECASE)
@@ -96,15 +97,33 @@ class SafePersister:
     @classmethod
     def load_cassette(cls, cassette_path: str | Path, serializer: Any) -> Any:
         path = Path(cassette_path)
-        if not path.is_file() or not path.read_bytes().strip():
-            raise CassetteNotFoundError()
+        text: str | None
         try:
-            load_cassette(path)
-        except CassetteError:
-            if cls.overwrite_damaged:
-                raise CassetteNotFoundError() from None
-            raise
-        return deserialize(path.read_text(encoding="utf-8"), serializer)
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):  # missing, or there but unreadable
+            text = "\x00" if path.is_file() else None
+        if text is None or not text.strip():
+            raise CassetteNotFoundError()
+        data: Any = None
+        try:  # the fast path: libyaml through vcrpy's serializer, a structural check
+            data = serializer.deserialize(text)
+            ok = well_formed(data)
+        except Exception:
+            ok = False
+        if not ok:
+            try:
+                load_cassette(path)  # the slow path, for a precise error
+                raise CassetteError(path, 1, "not a cassette vcrpy can load")
+            except CassetteError:
+                if cls.overwrite_damaged:
+                    raise CassetteNotFoundError() from None
+                raise
+        # what vcr.serialize.deserialize builds, from the data parsed once above
+        interactions = data["interactions"]
+        return (
+            [VcrRequest._from_dict(item["request"]) for item in interactions],
+            [compat.convert_to_bytes(item["response"]) for item in interactions],
+        )
 
     @staticmethod
     def save_cassette(cassette_path: str | Path, cassette_dict: Any, serializer: Any) -> None:

@@ -102,8 +102,32 @@ def results_file(config: pytest.Config) -> Path | None:
     return Path(f"{results}.{worker}" if worker else results)
 
 
-@given(parsers.re(r'the tutorial "(?P<path>[^"]+)"'), target_fixture="doctract_replay")
-def the_tutorial(path: str, request: pytest.FixtureRequest) -> Replay:
+class ReplaySlot:
+    """Holds the scenario's replay. A plain fixture set by the Given step, rather than a
+    pytest-bdd `target_fixture`: those register a new fixture definition per scenario, and the
+    lookups over them made long runs quadratic (1,000 scenarios took 2.4x as long per scenario
+    as 300)."""
+
+    def __init__(self) -> None:
+        self._replay: Replay | None = None
+
+    def set(self, replay: Replay) -> None:
+        self._replay = replay
+
+    @property
+    def current(self) -> Replay:
+        if self._replay is None:
+            raise pytest.UsageError('a doctract step ran before "Given the tutorial ..."')
+        return self._replay
+
+
+@pytest.fixture
+def doctract_replay() -> ReplaySlot:
+    return ReplaySlot()
+
+
+@given(parsers.re(r'the tutorial "(?P<path>[^"]+)"'))
+def the_tutorial(path: str, request: pytest.FixtureRequest, doctract_replay: ReplaySlot) -> None:
     started = time.perf_counter()
     request.node.user_properties.append(("doctract_tutorial", path))  # for progress lines
     replay = Replay(path, options_from(request.config)).start()
@@ -120,7 +144,7 @@ def the_tutorial(path: str, request: pytest.FixtureRequest) -> Replay:
                 out.write(json.dumps(record) + "\n")
 
     request.addfinalizer(finish)
-    return replay
+    doctract_replay.set(replay)
 
 
 @when(
@@ -128,9 +152,9 @@ def the_tutorial(path: str, request: pytest.FixtureRequest) -> Replay:
     converters={"index": int, "line": int},
 )
 def request_is_sent(
-    doctract_replay: Replay, index: int, line: int, step: str, docstring: str
+    doctract_replay: ReplaySlot, index: int, line: int, step: str, docstring: str
 ) -> None:
-    doctract_replay.send(index, line, step, docstring)
+    doctract_replay.current.send(index, line, step, docstring)
 
 
 @when(
@@ -141,34 +165,35 @@ def request_is_sent(
     converters={"index": int, "line": int, "at": int},
 )
 def request_is_broken(
-    doctract_replay: Replay, index: int, line: int, step: str, rule: str, at: int, message: str
+    doctract_replay: ReplaySlot, index: int, line: int, step: str, rule: str, at: int, message: str
 ) -> None:
-    doctract_replay.broken(index, line, step, rule, at, message)
+    doctract_replay.current.broken(index, line, step, rule, at, message)
 
 
 @then(
     parsers.re(r"request (?P<index>\d+) answers status (?P<status>\d+)"),
     converters={"index": int, "status": int},
 )
-def answers_status(doctract_replay: Replay, index: int, status: int) -> None:
-    doctract_replay.expect_status(index, status)
+def answers_status(doctract_replay: ReplaySlot, index: int, status: int) -> None:
+    doctract_replay.current.expect_status(index, status)
 
 
 @then(parsers.re(r"request (?P<index>\d+) succeeds"), converters={"index": int})
-def succeeds(doctract_replay: Replay, index: int) -> None:
-    doctract_replay.expect_status(index, None)
+def succeeds(doctract_replay: ReplaySlot, index: int) -> None:
+    doctract_replay.current.expect_status(index, None)
 
 
 @then(
     parsers.re(r"request (?P<index>\d+) answers like the example at line (?P<line>\d+):"),
     converters={"index": int, "line": int},
 )
-def answers_like(doctract_replay: Replay, index: int, line: int, docstring: str) -> None:
-    doctract_replay.expect_example(index, line, docstring)
+def answers_like(doctract_replay: ReplaySlot, index: int, line: int, docstring: str) -> None:
+    doctract_replay.current.expect_example(index, line, docstring)
 
 
 @then("the tutorial behaves as documented")
-def behaves_as_documented(doctract_replay: Replay) -> None:
-    verdict = doctract_replay.verdict()
+def behaves_as_documented(doctract_replay: ReplaySlot) -> None:
+    verdict = doctract_replay.current.verdict()
     if verdict:
-        raise AssertionError(f"the tutorial diverges from the API:\n{verdict}")
+        # the findings carry the detail; a Python traceback would add nothing (and costs time)
+        pytest.fail(f"the tutorial diverges from the API:\n{verdict}", pytrace=False)

@@ -110,6 +110,8 @@ class Replay:
         self.created: list[tuple[str, str]] = []
         self.attempts = Attempts()
         self.secrets: set[str] = set()
+        # secret values from the environment and configuration, read once per replay
+        self.known_secrets = secret_values(placeholders=options.values)
         self.unusable: CassetteError | None = None
         self.http = requests.Session()
         self._stack = contextlib.ExitStack()
@@ -203,7 +205,7 @@ class Replay:
     def redact(self, text: str) -> str:
         """`text` without the credential values this replay resolved, nor any secret value
         from the environment or the configuration."""
-        return redact(text, self.secrets | secret_values(placeholders=self.options.values))
+        return redact(text, self.secrets | self.known_secrets)
 
     def report(
         self, rule: str, line: int, message: str, hint: str = "", evidence: str | None = None
