@@ -19,6 +19,7 @@ from doctract.replay.gherkin import feature_text
 from doctract.replay.session import ReplayOptions
 
 MARKER = "@doctract"
+UNUSED_PLUGINS = ("schemathesis", "hypothesispytest", "anyio", "platformdirs", "xdist.looponfail")
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,12 @@ def run_features(
             str(module),
             "-p",
             "no:cacheprovider",
+            # no assertion rewriting: the steps report through findings, and rewriting every
+            # plugin module on import cost each xdist worker seconds of start-up
+            "--assert=plain",
+            # plugins installed beside doctract that a replay does not use: each one is import
+            # time in every run and in every xdist worker
+            *(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
             f"--rootdir={Path.cwd()}",
             f"--doctract-record={options.record}",
             f"--doctract-results={results}",
