@@ -195,7 +195,7 @@ def _lint_documents(
             with time_budget(config.time_budget):
                 tutorials.append(extract(path, text))
         except BudgetExceeded:
-            findings.append(_over_budget(path, "reading", config.time_budget))
+            findings.append(over_budget(path, "reading", config.time_budget))
         except Exception as exc:  # a bug in doctract must not lose the other files
             findings.append(_internal(path, "extraction", exc))
     corpus = Corpus.build(tutorials, config.required_headers, config.host)
@@ -212,7 +212,7 @@ def _lint_documents(
                     except Exception as exc:
                         found.append(_internal(tutorial.path, f"rule {current.id}", exc))
         except BudgetExceeded:
-            found.append(_over_budget(tutorial.path, "checking", config.time_budget))
+            found.append(over_budget(tutorial.path, "checking", config.time_budget))
         findings.extend(_drop_superseded(found))
     selected = set(active_rules(config))
     kept = [f for f in findings if f.rule in selected]
@@ -226,25 +226,24 @@ def _lint_documents(
     )
 
 
-def _over_budget(path: str, stage: str, seconds: float) -> Finding:
-    return Finding(
+def file_error(rule: str, path: str, message: str, hint: str) -> Finding:
+    """A finding about a whole file (at its first line), for the file-level rules."""
+    return Finding(rule, Severity.ERROR, path, 1, 1, message, hint)
+
+
+def over_budget(path: str, stage: str, seconds: float) -> Finding:
+    return file_error(
         "time-budget-exceeded",
-        Severity.ERROR,
         path,
-        1,
-        1,
         f"doctract stopped {stage} the file after its time budget of {seconds:g} s",
         "simplify or split the file, or raise time-budget in [tool.doctract]",
     )
 
 
 def _internal(path: str, where: str, exc: Exception) -> Finding:
-    return Finding(
+    return file_error(
         "internal-error",
-        Severity.ERROR,
         path,
-        1,
-        1,
         f"doctract failed in {where}: {type(exc).__name__}: {exc}",
         "please report this with the document",
     )

@@ -72,5 +72,10 @@ def invoke(*args: str, cwd: Path | None = None) -> tuple[int, str]:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The robustness figures (fuzz inputs run, faults injected and survived) in every log."""
     if FUZZ_COUNTS:
-        counts = ", ".join(f"{count} {what}" for what, count in FUZZ_COUNTS.items())
-        terminalreporter.write_line(f"robustness figures: {counts}")
+        counts = ", ".join(
+            f"{count} {what}"
+            for what, count in FUZZ_COUNTS.items()
+            if count or "left behind" in what
+        )
+        if counts:
+            terminalreporter.write_line(f"robustness figures: {counts}")

@@ -199,6 +199,18 @@ def test_time_budget_passes_a_file_within_it(tmp_path: Path) -> None:
     assert not [f for f in result.findings if f.rule == "time-budget-exceeded"]
 
 
+def test_generate_applies_the_budget_too(tmp_path: Path) -> None:
+    from doctract.replay.generate import generate
+
+    (tmp_path / "slow.md").write_text(_slow_document())
+    shutil.copy(CONTROL, tmp_path / "zz-control.md")
+    result = generate([str(tmp_path)], tmp_path / "features", Config(time_budget=0.3))
+    assert [(Path(f.path).name, f.rule) for f in result.problems] == [
+        ("slow.md", "time-budget-exceeded")
+    ]
+    assert [p.name for p in result.written] == ["zz-control.feature"]
+
+
 def test_budget_and_size_come_from_the_configuration(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "slow.md").write_text(_slow_document())

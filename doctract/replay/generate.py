@@ -14,7 +14,7 @@ from doctract.budget import BudgetExceeded, time_budget
 from doctract.config import Config
 from doctract.extractors import extract
 from doctract.findings import Finding, Severity
-from doctract.lint import discover, read_document
+from doctract.lint import discover, over_budget, read_document
 from doctract.replay.gherkin import feature_text
 from doctract.replay.session import ReplayOptions
 
@@ -51,17 +51,7 @@ def generate(paths: Sequence[str], out: Path, config: Config | None = None) -> G
             with time_budget(config.time_budget):
                 content = feature_text(extract(Path(doc).as_posix(), text))
         except BudgetExceeded:
-            problems.append(
-                Finding(
-                    "time-budget-exceeded",
-                    Severity.ERROR,
-                    doc,
-                    1,
-                    1,
-                    f"doctract stopped reading the file after {config.time_budget:g} s",
-                    "simplify or split the file, or raise time-budget in [tool.doctract]",
-                )
-            )
+            problems.append(over_budget(doc, "reading", config.time_budget))
             continue
         if not target.exists() or target.read_text(encoding="utf-8") != content:
             target.write_text(content, encoding="utf-8")
