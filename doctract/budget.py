@@ -30,6 +30,9 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: FrameType | None) -> None:
+        # if the exception lands where Python ignores exceptions (a __del__, a GC callback),
+        # it is lost: fire again shortly until it reaches the work; the exit disarms the timer
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise BudgetExceeded(seconds)
 
     previous = signal.signal(signal.SIGALRM, expire)

@@ -179,10 +179,16 @@ def test_a_50_mb_file_is_one_finding_and_the_rest_still_runs(tmp_path: Path) -> 
     assert "Traceback" not in out
 
 
+# the budget's signal may first land in a GC callback hypothesis registered (Python ignores
+# it there and the budget fires again); pytest reports the ignored one as a warning
+_IGNORED_IN_CALLBACK = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
 def _slow_document() -> str:
     return "".join(f"## Step {i}\n\nText {i}.\n\n" for i in range(60_000))
 
 
+@_IGNORED_IN_CALLBACK
 def test_time_budget_stops_a_slow_file_and_the_rest_still_runs(tmp_path: Path) -> None:
     (tmp_path / "slow.md").write_text(_slow_document())
     started = time.perf_counter()
@@ -199,6 +205,7 @@ def test_time_budget_passes_a_file_within_it(tmp_path: Path) -> None:
     assert not [f for f in result.findings if f.rule == "time-budget-exceeded"]
 
 
+@_IGNORED_IN_CALLBACK
 def test_generate_applies_the_budget_too(tmp_path: Path) -> None:
     from doctract.replay.generate import generate
 
@@ -211,6 +218,7 @@ def test_generate_applies_the_budget_too(tmp_path: Path) -> None:
     assert [p.name for p in result.written] == ["zz-control.feature"]
 
 
+@_IGNORED_IN_CALLBACK
 def test_budget_and_size_come_from_the_configuration(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "slow.md").write_text(_slow_document())
