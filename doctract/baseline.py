@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from doctract import __version__
+from doctract.atomic import write_atomic
 from doctract.lint import LintResult
 
 BASELINE_NAME = ".doctract-baseline.json"
@@ -107,7 +108,5 @@ def baseline_payload(result: LintResult, root: Path) -> dict[str, Any]:
 def write_baseline(path: Path, result: LintResult, root: Path) -> int:
     """Write atomically (temp file, then rename); the number of findings recorded."""
     payload = baseline_payload(result, root)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomic(path, json.dumps(payload, indent=2) + "\n")
     return len(payload["findings"])

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from doctract.budget import BudgetExceeded, time_budget
 from doctract.corpus import Corpus, ids_in
 from doctract.extractors import extract
+from doctract.model import Tutorial
 
 _LOOKUPS = ("connectionSpecs", "flowSpecs")
 
@@ -55,19 +57,22 @@ class Scope:
     context: list[str]  # documents read only for cross-document facts
 
 
-def scope(files: Sequence[str], changed: set[str], texts: dict[str, str]) -> Scope:
+def scope(
+    files: Sequence[str], changed: set[str], texts: dict[str, str], budget: float = 0
+) -> Scope:
     """Split discovered `files` by what changed; `texts` holds every readable file's text."""
     touched = [f for f in files if os.path.normpath(os.path.abspath(f)) in changed]
     if not touched:
         return Scope([], [])
-    others = [f for f in files if f not in set(touched) and f in texts]
+    touched_set = set(touched)
+    others = [f for f in files if f not in touched_set and f in texts]
     used = set().union(*(ids_in(texts[f]) for f in touched if f in texts))
     ids_of = {f: ids_in(texts[f]) for f in others}
     providers = [
         f for f in others if ids_of[f] & used and any(word in texts[f] for word in _LOOKUPS)
     ]
-    tutorials = [extract(f, texts[f]) for f in touched if f in texts]
-    corpus = Corpus.build(tutorials)
+    models = (_extract(f, texts[f], budget) for f in touched if f in texts)
+    corpus = Corpus.build([model for model in models if model is not None])
     published = (
         {
             spec_id
@@ -80,5 +85,16 @@ def scope(files: Sequence[str], changed: set[str], texts: dict[str, str]) -> Sco
     published = {p.lower() for p in published}
     dependents = [f for f in others if ids_of[f] & published]
     report = list(dict.fromkeys([*touched, *dependents]))
-    context = [f for f in providers if f not in set(report)]
+    reported = set(report)
+    context = [f for f in providers if f not in reported]
     return Scope(report, context)
+
+
+def _extract(path: str, text: str, budget: float) -> Tutorial | None:
+    """The changed document's model, for the schemas it publishes; a document that fails or
+    runs over its budget publishes nothing here (the lint itself reports it)."""
+    try:
+        with time_budget(budget):
+            return extract(path, text)
+    except (BudgetExceeded, Exception):
+        return None

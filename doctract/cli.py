@@ -342,7 +342,7 @@ def _replay(
         _, results = run_features(features, options, args, [RunProgress()] if progress else [])
         ran = {r["path"] for r in results}
         missing = [
-            str(f) for f in features if _feature_doc(f) is not None and _feature_doc(f) not in ran
+            str(f) for f in features if (doc := _feature_doc(f)) is not None and doc not in ran
         ]
     return problems, results, missing
 

@@ -92,15 +92,12 @@ def _excluded(path: str, config: Config) -> bool:
 
 def read_document(path: str, max_size: int | None = None) -> tuple[str | None, Finding | None]:
     try:
-        if max_size is not None and os.path.getsize(path) > max_size:
-            size = os.path.getsize(path) / (1024 * 1024)
-            return None, Finding(
+        size = os.path.getsize(path)
+        if max_size is not None and size > max_size:
+            return None, file_error(
                 "read-error",
-                Severity.ERROR,
                 path,
-                1,
-                1,
-                f"the file is {size:.1f} MB, over the {max_size / (1024 * 1024):g} MB limit",
+                f"the file is {size / 2**20:.1f} MB, over the {max_size / 2**20:g} MB limit",
                 "split it, or raise max-file-size in [tool.doctract]",
             )
         data = Path(path).read_bytes()
@@ -274,7 +271,7 @@ def lint_paths(paths: Sequence[str], config: Config, changed: set[str] | None = 
         return lint_documents(list(documents.items()), config, [*problems, *unreadable.values()])
     from doctract.changes import scope
 
-    chosen = scope(files, changed, documents)
+    chosen = scope(files, changed, documents, config.time_budget)
     wanted = set(chosen.report)
     read = [p for p in [*chosen.report, *chosen.context] if p in documents]
     extra = [*problems, *(unreadable[p] for p in chosen.report if p in unreadable)]

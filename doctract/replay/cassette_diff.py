@@ -17,7 +17,12 @@ from doctract.checks import RULES
 from doctract.extractors import extract
 from doctract.findings import Finding
 from doctract.lint import read_document
-from doctract.replay.cassette_file import CassetteError, Interaction, load_cassette
+from doctract.replay.cassette_file import (
+    CassetteError,
+    Interaction,
+    load_cassette,
+    normalised_path,
+)
 from doctract.replay.plan import plan
 from doctract.replay.session import shape_differences
 from doctract.urls import PLACEHOLDER
@@ -48,8 +53,6 @@ def find_doc(cassette: str, roots: Sequence[Path]) -> Path | None:
 
 
 def _doc_key(method: str, url: str) -> tuple[str, str]:
-    from doctract.replay.cassette_file import normalised_path
-
     path = normalised_path(PLACEHOLDER.sub("{id}", url)).split("?", 1)[0]
     return method.upper(), path
 
@@ -107,23 +110,13 @@ def diff_cassette(old: Path, new: Path, doc: Path | None) -> list[Finding]:
         try:
             loaded.append(load_cassette(path))
         except CassetteError as exc:
-            problems.append(
-                Finding(
-                    "cassette-unreadable",
-                    RULES["cassette-unreadable"].severity,
-                    path.as_posix(),
-                    exc.line,
-                    1,
-                    exc.message,
-                    "re-record it, or restore it from version control",
-                )
-            )
+            problems.append(exc.finding("re-record it, or restore it from version control"))
     if problems:
         return problems
     before, after = loaded
-    doc_lines = _DocLines(doc)
+    doc_lines = _DocLines(doc)  # the doc is read and extracted once for both recordings
     old_where = doc_lines.locate(before, old)
-    new_where = _DocLines(doc).locate(after, new)
+    new_where = doc_lines.locate(after, new)
     findings: list[Finding] = []
     matcher = difflib.SequenceMatcher(
         a=[i.key for i in before], b=[i.key for i in after], autojunk=False

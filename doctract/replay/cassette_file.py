@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from doctract.findings import Finding, Severity
 from doctract.urls import HEX_ID, UUID
 
 CASSETTE_VERSION = 1
@@ -26,6 +27,13 @@ class CassetteError(ValueError):
         self.path = path
         self.line = line
         self.message = message
+
+    def finding(self, hint: str, context: str = "") -> Finding:
+        """The `cassette-unreadable` finding, at the cassette's file and line."""
+        message = f"{self.message} ({context})" if context else self.message
+        return Finding(
+            "cassette-unreadable", Severity.ERROR, self.path.as_posix(), self.line, 1, message, hint
+        )
 
 
 @dataclass(frozen=True)

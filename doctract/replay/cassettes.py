@@ -3,11 +3,8 @@ every secret removed before anything is written."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +14,7 @@ from vcr.request import Request as VcrRequest
 from vcr.serialize import serialize
 from vcr.serializers import compat
 
+from doctract.atomic import write_atomic
 from doctract.replay.cassette_file import CassetteError, load_cassette, well_formed
 
 SCRUBBED = "<SCRUBBED>"
@@ -127,20 +125,9 @@ class SafePersister:
 
     @staticmethod
     def save_cassette(cassette_path: str | Path, cassette_dict: Any, serializer: Any) -> None:
-        data = serialize(cassette_dict, serializer)
         path = Path(cassette_path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_atomic(path, serialize(cassette_dict, serializer))
 
 
 def make_vcr(cassettes: Path, record_mode: str) -> vcr.VCR:

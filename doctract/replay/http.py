@@ -98,7 +98,6 @@ def is_loopback(url: str) -> bool:
 class Attempts:
     retried: int = 0  # extra attempts made
     recovered: int = 0  # requests that succeeded after at least one retry
-    gave_up: int = 0  # requests still failing (transiently) when the retries ran out
 
 
 def _retryable(method: str, status: int) -> bool:
@@ -126,13 +125,8 @@ def send(
                 data=message.body.encode() if message.body else None,
                 timeout=timeout,
             )
-        except (
-            requests.ConnectionError,
-            requests.Timeout,
-            requests.exceptions.ChunkedEncodingError,
-        ):
+        except TRANSIENT_ERRORS:
             if attempt == retries:
-                attempts.gave_up += 1 if retries else 0
                 raise
             attempts.retried += 1
             time.sleep(min(0.2 * 2**attempt, 2.0))
@@ -141,7 +135,6 @@ def send(
             attempts.recovered += 1 if attempt else 0
             return response
         if attempt == retries:
-            attempts.gave_up += 1 if retries else 0
             return response
         attempts.retried += 1
         wait = response.headers.get("Retry-After", "")

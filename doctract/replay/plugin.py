@@ -69,7 +69,17 @@ def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
     return True if tag.startswith("doc:") else None
 
 
+OPTIONS = pytest.StashKey[ReplayOptions]()
+
+
 def options_from(config: pytest.Config) -> ReplayOptions:
+    """The run's replay options, built once per session (they read pyproject.toml)."""
+    if OPTIONS not in config.stash:
+        config.stash[OPTIONS] = _options(config)
+    return config.stash[OPTIONS]
+
+
+def _options(config: pytest.Config) -> ReplayOptions:
     cassettes = config.getoption("doctract_cassettes")
     try:
         values = load_config(Path(config.rootpath)).placeholders

@@ -129,15 +129,10 @@ class Replay:
         except CassetteError as exc:
             self.unusable = exc
             self.findings.append(
-                Finding(
-                    "cassette-unreadable",
-                    Severity.ERROR,
-                    exc.path.as_posix(),
-                    exc.line,
-                    1,
-                    f"{exc.message} (the cassette of {self.doc_path}; nothing was replayed "
-                    "and the file was left as it is)",
+                exc.finding(
                     "re-record it with --record all, or restore it from version control",
+                    f"the cassette of {self.doc_path}; nothing was replayed and the file was "
+                    "left as it is",
                 )
             )
         return self

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from doctract import __version__
+from doctract.atomic import write_atomic
 
 RESULTS_FORMAT = "doctract-run/1"
 STATUSES = ("passed", "failed", "blocked")
@@ -45,9 +45,7 @@ def run_results(
 def write_json(path: Path, payload: dict[str, Any]) -> None:
     """Write atomically: a reader never sees half a file, an interrupted run keeps the old one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomic(path, json.dumps(payload, indent=2) + "\n")
 
 
 @dataclass(frozen=True)
