@@ -24,13 +24,17 @@ def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _replay(cassettes: Path, record: str = "none") -> list[dict[str, object]]:
+    return _record(cassettes, record)["findings"]  # type: ignore[return-value]
+
+
+def _record(cassettes: Path, record: str = "none") -> dict[str, object]:
     _, results = run_features(
         [FEATURE],
         ReplayOptions(record=record, cassettes=cassettes, emulator=record != "none"),
         ["-p", "no:terminal"],
     )
     assert len(results) == 1
-    return results[0]["findings"]  # type: ignore[no-any-return]
+    return results[0]
 
 
 def _damaged(tmp_path: Path, content: str) -> Path:
@@ -66,7 +70,9 @@ def test_a_damaged_cassette_is_named_and_left_alone(
 ) -> None:
     cassette = _damaged(tmp_path, content)
     before = cassette.read_bytes(), cassette.stat().st_mtime_ns
-    findings = _replay(tmp_path)
+    record = _record(tmp_path)
+    assert record["status"] == "blocked"  # nothing could be checked, nothing diverged
+    findings: list[dict[str, object]] = record["findings"]  # type: ignore[assignment]
     assert [f["rule"] for f in findings] == ["cassette-unreadable"]
     finding = findings[0]
     assert finding["path"] == cassette.as_posix() and expected in str(finding["message"])

@@ -462,7 +462,13 @@ class Replay:
 
 
 _BLOCKING = frozenset(
-    {"blocked-step", "cassette-missing", "transport-error", "destructive-skipped"}
+    {
+        "blocked-step",
+        "cassette-missing",
+        "cassette-unreadable",
+        "transport-error",
+        "destructive-skipped",
+    }
 )
 
 
