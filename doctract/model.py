@@ -59,8 +59,25 @@ class Header:
 
 
 @dataclass(frozen=True, slots=True)
+class FormField:
+    """One `-F name=value` field of a multipart form (`@file` and `<file` values kept as is)."""
+
+    name: str
+    value: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
 class CurlRequest:
-    """A documented curl command as the author meant it, with what was wrong with it."""
+    """A documented curl command as the author meant it, with what was wrong with it.
+
+    `headers` are the `-H` headers as written. `implied_headers` are the ones curl sends
+    because of another option: `--json` (Content-Type and Accept: application/json),
+    `--oauth2-bearer` (Authorization: Bearer), `-u` (Authorization: Basic, credentials left
+    out), `-F` (Content-Type: multipart/form-data). `header(name)` finds either, the written
+    one first. `body_text` is every data option combined as curl sends it; with `-G` the data
+    went into the URL's query instead. `user` is the `-u` user name (never the password).
+    """
 
     method: str
     url: str
@@ -70,10 +87,15 @@ class CurlRequest:
     body_text: str | None
     pos: Pos
     diagnostics: tuple[Diagnostic, ...] = ()
+    form: tuple[FormField, ...] = ()
+    implied_headers: tuple[Header, ...] = ()
+    user: str | None = None
 
     def header(self, name: str) -> Header | None:
         wanted = name.lower()
-        return next((h for h in self.headers if h.name.lower() == wanted), None)
+        return next(
+            (h for h in (*self.headers, *self.implied_headers) if h.name.lower() == wanted), None
+        )
 
 
 @dataclass(frozen=True, slots=True)

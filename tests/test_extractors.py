@@ -39,7 +39,9 @@ def test_curl_implied_post_get_flag_and_file_body() -> None:
     (post,) = parse_curl(block("curl https://x.io/a --data-binary '{\"a\": 1}'"))
     assert post.method == "POST" and post.body is not None and post.body.value == {"a": 1}
     (get,) = parse_curl(block("curl -G https://x.io/a -d 'q=1'"))
-    assert get.method == "GET" and get.body is None and get.body_text == "q=1"
+    # with -G the data goes into the query string, as curl sends it
+    assert get.method == "GET" and get.body is None and get.body_text is None
+    assert get.url == "https://x.io/a?q=1"
     (upload,) = parse_curl(block("curl -X PUT https://x.io/a -d @body.json"))
     assert upload.body is None and upload.body_text is None
     (plain,) = parse_curl(block("curl --url https://x.io/b -sS"))

@@ -14,27 +14,92 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from doctract.extractors.jsonparse import parse_json
-from doctract.model import CurlRequest, Diagnostic, Header, JsonDoc, Pos, SourceLine
+from doctract.model import (
+    CurlRequest,
+    Diagnostic,
+    FormField,
+    Header,
+    JsonDoc,
+    Pos,
+    SourceLine,
+)
+from doctract.urls import ANY_PLACEHOLDER
 
 _PLAIN = re.compile(r"[^\s'\"\\;|&]+")
 _DQ_TEXT = re.compile(r'[^"\\]*')
 
-_DATA_FLAGS = frozenset({"-d", "--data", "--data-raw", "--data-binary", "--data-ascii",
-                         "--data-urlencode", "--json"})
-_FLAGS_WITH_ARG = frozenset({
-    "-u", "--user", "-o", "--output", "-F", "--form", "-A", "--user-agent", "-b", "--cookie",
-    "-e", "--referer", "-m", "--max-time", "--connect-timeout", "--retry", "-w", "--write-out",
-    "--cacert", "--cert", "--key", "-T", "--upload-file", "-x", "--proxy", "--limit-rate",
-    "-c", "--cookie-jar", "--resolve", "--max-redirs",
+# curl's options (curl 8), by what they take. Short options may be combined (`-sSL`, `-XPOST`).
+_SHORT_WITH_ARG = frozenset("AbcCdDeEFHKmoPQrtTuUwxXyYz")
+_SHORT_NO_ARG = frozenset("0123456aBfgGhiIjJklLMnNOpqRsSvVZ#")
+_SHORT_NAMES = {
+    "d": "--data", "H": "--header", "X": "--request", "u": "--user", "F": "--form",
+    "G": "--get", "I": "--head", "T": "--upload-file",
+}
+_DATA_KINDS = {
+    "--data": "data", "--data-ascii": "data", "--data-binary": "data", "--data-raw": "raw",
+    "--data-urlencode": "urlencode", "--json": "json",
+}
+_LONG_WITH_ARG = frozenset({
+    "--abstract-unix-socket", "--alt-svc", "--aws-sigv4", "--cacert", "--capath", "--cert",
+    "--cert-type", "--ciphers", "--config", "--connect-timeout", "--connect-to",
+    "--continue-at", "--cookie", "--cookie-jar", "--create-file-mode", "--crlfile", "--curves",
+    "--data", "--data-ascii", "--data-binary", "--data-raw", "--data-urlencode", "--delegation",
+    "--dns-interface", "--dns-ipv4-addr", "--dns-ipv6-addr", "--dns-servers", "--doh-url",
+    "--dump-header", "--ech", "--egd-file", "--engine", "--etag-compare", "--etag-save",
+    "--expect100-timeout", "--form", "--form-string", "--ftp-account",
+    "--ftp-alternative-to-user", "--ftp-method", "--ftp-port", "--ftp-ssl-ccc-mode",
+    "--happy-eyeballs-timeout-ms", "--header", "--hostpubmd5", "--hostpubsha256", "--hsts",
+    "--interface", "--ip-tos", "--ipfs-gateway", "--json", "--keepalive-cnt",
+    "--keepalive-time", "--key", "--key-type", "--krb", "--libcurl", "--limit-rate",
+    "--local-port", "--login-options", "--mail-auth", "--mail-from", "--mail-rcpt",
+    "--max-filesize", "--max-redirs", "--max-time", "--mptcp", "--netrc-file", "--noproxy",
+    "--oauth2-bearer", "--output", "--output-dir", "--parallel-max", "--pass", "--pinnedpubkey",
+    "--preproxy", "--proto", "--proto-default", "--proto-redir", "--proxy", "--proxy-cacert",
+    "--proxy-capath", "--proxy-cert", "--proxy-cert-type", "--proxy-ciphers",
+    "--proxy-crlfile", "--proxy-header", "--proxy-key", "--proxy-key-type", "--proxy-pass",
+    "--proxy-pinnedpubkey", "--proxy-service-name", "--proxy-tls13-ciphers",
+    "--proxy-tlsauthtype", "--proxy-tlspassword", "--proxy-tlsuser", "--proxy-user",
+    "--proxy1.0", "--pubkey", "--quote", "--random-file", "--range", "--rate", "--referer",
+    "--request", "--request-target", "--resolve", "--retry", "--retry-delay",
+    "--retry-max-time", "--sasl-authzid", "--service-name", "--socks4", "--socks4a",
+    "--socks5", "--socks5-gssapi-service", "--socks5-hostname", "--speed-limit",
+    "--speed-time", "--stderr", "--telnet-option", "--tftp-blksize", "--time-cond",
+    "--tls-max", "--tls13-ciphers", "--tlsauthtype", "--tlspassword", "--tlsuser", "--trace",
+    "--trace-ascii", "--trace-config", "--unix-socket", "--upload-file", "--url", "--url-query",
+    "--user", "--user-agent", "--variable", "--vlan-priority", "--write-out",
 })
-_FLAGS_NO_ARG = frozenset({
-    "-i", "--include", "-s", "--silent", "-S", "--show-error", "-v", "--verbose", "-L",
-    "--location", "-k", "--insecure", "--compressed", "-G", "--get", "-f", "--fail",
-    "--fail-with-body", "-I", "--head", "-N", "--no-buffer", "-sS", "-Ss", "-sL", "-Ls",
-    "-sSL", "-g", "--globoff", "--http1.1", "--http2", "-#", "--progress-bar",
+_LONG_NO_ARG = frozenset({
+    "--anyauth", "--append", "--basic", "--ca-native", "--cert-status", "--compressed",
+    "--compressed-ssh", "--create-dirs", "--crlf", "--digest", "--disable", "--disable-eprt",
+    "--disable-epsv", "--disallow-username-in-url", "--fail", "--fail-early",
+    "--fail-with-body", "--false-start", "--ftp-create-dirs", "--ftp-pasv", "--ftp-pret",
+    "--ftp-skip-pasv-ip", "--ftp-ssl-ccc", "--ftp-ssl-control", "--get", "--globoff",
+    "--haproxy-clientip", "--haproxy-protocol", "--head", "--help", "--http0.9", "--http1.0",
+    "--http1.1", "--http2", "--http2-prior-knowledge", "--http3", "--http3-only",
+    "--ignore-content-length", "--include", "--insecure", "--ipv4", "--ipv6",
+    "--junk-session-cookies", "--list-only", "--location", "--location-trusted", "--manual",
+    "--metalink", "--negotiate", "--netrc", "--netrc-optional", "--next", "--no-alpn",
+    "--no-buffer", "--no-clobber", "--no-keepalive", "--no-npn", "--no-progress-meter",
+    "--no-sessionid", "--ntlm", "--ntlm-wb", "--parallel", "--parallel-immediate",
+    "--path-as-is", "--post301", "--post302", "--post303", "--progress-bar", "--proxy-anyauth",
+    "--proxy-basic", "--proxy-ca-native", "--proxy-digest", "--proxy-http2",
+    "--proxy-insecure", "--proxy-negotiate", "--proxy-ntlm", "--proxy-ssl-allow-beast",
+    "--proxy-ssl-auto-client-cert", "--proxy-tlsv1", "--proxytunnel", "--raw",
+    "--remote-header-name", "--remote-name", "--remote-name-all", "--remote-time",
+    "--remove-on-error", "--retry-all-errors", "--retry-connrefused", "--sasl-ir",
+    "--show-error", "--show-headers", "--silent", "--skip-existing", "--socks5-basic",
+    "--socks5-gssapi", "--socks5-gssapi-nec", "--ssl", "--ssl-allow-beast",
+    "--ssl-auto-client-cert", "--ssl-no-revoke", "--ssl-reqd", "--ssl-revoke-best-effort",
+    "--sslv2", "--sslv3", "--styled-output", "--suppress-connect-headers", "--tcp-fastopen",
+    "--tcp-nodelay", "--tftp-no-options", "--tlsv1", "--tlsv1.0", "--tlsv1.1", "--tlsv1.2",
+    "--tlsv1.3", "--tr-encoding", "--trace-ids", "--trace-time", "--use-ascii", "--verbose",
+    "--version", "--xattr",
 })
+# a header line curl sends as is: a token, a colon, the value
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z{}<>-]+")
 
 
 @dataclass
@@ -247,70 +312,233 @@ def parse_curl(lines: Sequence[SourceLine]) -> list[CurlRequest]:
     return requests
 
 
-def _build(start: Pos, words: list[_Word], diags: list[Diagnostic],
-           lines: Sequence[SourceLine]) -> CurlRequest:
+@dataclass
+class _Data:
+    word: _Word
+    text: str
+    kind: str  # data, raw, urlencode or json
+    file: bool  # `@file`: curl reads the body from a file
+
+
+@dataclass
+class _Parsed:
     method: str | None = None
     url: _Word | None = None
-    headers: list[Header] = []
-    data: _Word | None = None
-    get_flag = False
+    headers: list[Header] = field(default_factory=list)
+    implied: list[Header] = field(default_factory=list)
+    data: list[_Data] = field(default_factory=list)
+    form: list[FormField] = field(default_factory=list)
+    user: str | None = None
+    get: bool = False
+    head: bool = False
+    upload: bool = False
+
+
+def _build(start: Pos, words: list[_Word], diags: list[Diagnostic],
+           lines: Sequence[SourceLine]) -> CurlRequest:
+    parsed = _Parsed()
     i = 0
     while i < len(words):
         word = words[i]
         text = word.text
         nxt = words[i + 1] if i + 1 < len(words) else None
-        if text in ("-X", "--request"):
-            method = nxt.text.upper() if nxt else None
-            i += 2
+        if text.startswith("--data") and "=" in text and not word.quoted:
+            flag, _, rest = text.partition("=")  # not curl syntax, but clearly meant
+            if flag in _DATA_KINDS:
+                _apply(parsed, flag, _Word(rest, word.line, word.col + len(flag) + 1, False),
+                       diags, lines)
+                i += 1
+                continue
+        if text.startswith("--"):
+            name = text
+            if name in _LONG_WITH_ARG:
+                _apply(parsed, name, nxt, diags, lines)
+                i += 2
+                continue
+            if name in _LONG_NO_ARG or (name.startswith("--no-")
+                                        and "--" + name[5:] in _LONG_NO_ARG):
+                _apply(parsed, name, None, diags, lines)
+                i += 1
+                continue
+        elif text.startswith("-") and len(text) > 1 and (not word.quoted or len(text) == 2):
+            i += _short_options(parsed, word, nxt, diags, lines)
             continue
-        if text.startswith("-X") and len(text) > 2 and not word.quoted:
-            method = text[2:].upper()
-        elif text in ("-H", "--header"):
-            if nxt is not None:
-                name, _, value = nxt.text.partition(":")
-                headers.append(Header(name.strip(), value.strip(),
-                                      _pos(lines, nxt.line, nxt.col + int(nxt.quoted))))
-            i += 2
-            continue
-        elif text in _DATA_FLAGS:
-            data = nxt
-            i += 2
-            continue
-        elif text.startswith("--data") and "=" in text:
-            flag, _, rest = text.partition("=")
-            data = _Word(rest, word.line, word.col + len(flag) + 1, False)
-        elif text == "--url":
-            url = nxt
-            i += 2
-            continue
-        elif text in _FLAGS_WITH_ARG:
-            i += 2
-            continue
-        elif text in ("-G", "--get"):
-            get_flag = True
-        elif text in _FLAGS_NO_ARG:
-            pass
-        elif text.startswith("-") and not word.quoted and len(text) > 1:
-            diags.append(Diagnostic(
-                "curl-unknown-flag", f"curl has no option {text}", _pos(lines, word.line, word.col),
-                "check the spelling of the option"))
-        elif url is None:
-            url = word
+        if text.startswith("-") and not word.quoted and len(text) > 1:
+            diags.append(_unknown(text, word, lines))
+        elif parsed.url is None:
+            parsed.url = word
         i += 1
+    return _request(parsed, start, diags, lines)
+
+
+def _short_options(parsed: _Parsed, word: _Word, nxt: _Word | None, diags: list[Diagnostic],
+                   lines: Sequence[SourceLine]) -> int:
+    """Apply a cluster of short options (`-sSL`, `-XPOST`); the number of words it used."""
+    text = word.text
+    for j in range(1, len(text)):
+        c = text[j]
+        name = _SHORT_NAMES.get(c, "-" + c)
+        if c in _SHORT_NO_ARG:
+            _apply(parsed, name, None, diags, lines)
+        elif c in _SHORT_WITH_ARG:
+            rest = text[j + 1:]
+            if rest:
+                _apply(parsed, name, _Word(rest, word.line, word.col + j + 1, False), diags, lines)
+                return 1
+            _apply(parsed, name, nxt, diags, lines)
+            return 2
+        else:
+            if not word.quoted:
+                diags.append(_unknown(text, word, lines))
+            elif parsed.url is None:
+                parsed.url = word
+            return 1
+    return 1
+
+
+def _unknown(text: str, word: _Word, lines: Sequence[SourceLine]) -> Diagnostic:
+    return Diagnostic("curl-unknown-flag", f"curl has no option {text}",
+                      _pos(lines, word.line, word.col), "check the spelling of the option")
+
+
+def _arg_pos(word: _Word, lines: Sequence[SourceLine]) -> Pos:
+    return _pos(lines, word.line, word.col + int(word.quoted))
+
+
+def _apply(parsed: _Parsed, name: str, arg: _Word | None, diags: list[Diagnostic],
+           lines: Sequence[SourceLine]) -> None:
+    """What one option (by its long name) means for the request."""
+    if name == "--get":
+        parsed.get = True
+    elif name == "--head":
+        parsed.head = True
+    elif arg is None:
+        return
+    elif name == "--request":
+        parsed.method = arg.text.upper()
+    elif name == "--header":
+        _header(parsed, arg, diags, lines)
+    elif name in _DATA_KINDS:
+        kind = _DATA_KINDS[name]
+        text = arg.text
+        is_file = text.startswith("@") and kind in ("data", "json")
+        if kind == "urlencode":
+            text = _urlencode(text)
+        parsed.data.append(_Data(arg, text, kind, is_file))
+        if kind == "json":
+            pos = _arg_pos(arg, lines)
+            parsed.implied += [Header("Content-Type", "application/json", pos),
+                               Header("Accept", "application/json", pos)]
+    elif name in ("--form", "--form-string"):
+        field_name, _, value = arg.text.partition("=")
+        parsed.form.append(FormField(field_name, value, _arg_pos(arg, lines)))
+        parsed.implied.append(Header("Content-Type", "multipart/form-data", _arg_pos(arg, lines)))
+    elif name == "--url":
+        parsed.url = arg
+    elif name == "--user":
+        parsed.user = arg.text.partition(":")[0]
+        parsed.implied.append(Header("Authorization", "Basic", _arg_pos(arg, lines)))
+    elif name == "--oauth2-bearer":
+        parsed.implied.append(Header("Authorization", f"Bearer {arg.text}", _arg_pos(arg, lines)))
+    elif name == "--upload-file":
+        parsed.upload = True
+
+
+def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
+            lines: Sequence[SourceLine]) -> None:
+    """One `-H` line: a header, a `@file` of headers, or a malformed line (header-syntax)."""
+    text = arg.text.strip()
+    pos = _arg_pos(arg, lines)
+    if not text or text.startswith("@"):
+        return
+    name, colon, value = text.partition(":")
+    semicolon = not colon and text.endswith(";")  # `-H 'X-Empty;'` sends an empty header
+    if semicolon:
+        name = text[:-1]
+    if not colon and not semicolon:
+        first = text.split()[0]
+        diags.append(Diagnostic(
+            "header-syntax",
+            f"the header line starting with {first} has no ':' after the name, so curl does "
+            "not send it",
+            pos, f"write it as '{first}: VALUE'"))
+        return
+    stripped = name.strip()
+    if stripped and _HEADER_NAME.fullmatch(stripped) and name != stripped:
+        diags.append(Diagnostic(
+            "header-syntax",
+            f"the header name {stripped} is followed by a space before ':', so curl sends a "
+            "malformed header that servers reject or ignore",
+            pos, f"remove the space: '{stripped}: ...'"))
+    elif stripped and not _HEADER_NAME.fullmatch(stripped):
+        diags.append(Diagnostic(
+            "header-syntax",
+            f"the header name {stripped!r} is not a valid header name (spaces or other "
+            "characters a name cannot have)",
+            pos, "write 'Name: value', with the name as one word"))
+    parsed.headers.append(Header(stripped, value.strip(), pos))
+
+
+def _urlencode(text: str) -> str:
+    """`--data-urlencode` as curl applies it: `name=value` encodes the value, `[name]@file`
+    stays as is. Placeholders are left readable."""
+    marker = re.search(r"[=@]", text)
+    if marker is not None and marker.group() == "@":
+        return text
+    if marker is None:
+        return _percent(text)
+    name, value = text[: marker.start()], text[marker.end():]
+    return f"{name}={_percent(value)}" if name else _percent(value)
+
+
+def _percent(text: str) -> str:
+    out: list[str] = []
+    last = 0
+    for m in ANY_PLACEHOLDER.finditer(text):
+        out += [quote(text[last:m.start()], safe=""), m.group()]
+        last = m.end()
+    out.append(quote(text[last:], safe=""))
+    return "".join(out)
+
+
+def _request(parsed: _Parsed, start: Pos, diags: list[Diagnostic],
+             lines: Sequence[SourceLine]) -> CurlRequest:
+    data = parsed.data
+    method = parsed.method
     if method is None:
-        method = "GET" if get_flag or data is None else "POST"
-    body_text: str | None = None
+        if parsed.head:
+            method = "HEAD"
+        elif parsed.get:
+            method = "GET"
+        elif parsed.upload:
+            method = "PUT"
+        else:
+            method = "POST" if data or parsed.form else "GET"
+    combined: list[str] = []
+    for k, piece in enumerate(data):
+        if k and piece.kind == "json" and data[k - 1].kind == "json":
+            combined[-1] += piece.text  # curl concatenates repeated --json
+        else:
+            combined.append(piece.text)
+    body_text: str | None = "&".join(combined) if data else None
     body: JsonDoc | None = None
-    if data is not None and not data.text.startswith("@"):
-        body_text = data.text
-        if body_text.lstrip().startswith(("{", "[")):
-            body = parse_json(_body_lines(data, lines))
+    if len(data) == 1 and data[0].file:
+        body_text = None  # the body is in a file the doc does not show
+    elif (len(data) == 1 and data[0].kind != "urlencode"
+          and data[0].text.lstrip().startswith(("{", "["))):
+        body = parse_json(_body_lines(data[0].word, lines))
+    url = parsed.url
+    url_text = url.text if url else ""
+    if parsed.get and body_text is not None:
+        url_text += ("&" if "?" in url_text else "?") + body_text
+        body_text = None
+        body = None
     if url is None:
         diags.append(Diagnostic("curl-missing-url", "the curl command has no URL", start,
                                 "add the request URL after the method"))
-    url_pos = _pos(lines, url.line, url.col + int(url.quoted)) if url else start
-    return CurlRequest(method, url.text if url else "", url_pos, tuple(headers), body,
-                       body_text, start, tuple(diags))
+    url_pos = _arg_pos(url, lines) if url else start
+    return CurlRequest(method, url_text, url_pos, tuple(parsed.headers), body, body_text, start,
+                       tuple(diags), tuple(parsed.form), tuple(parsed.implied), parsed.user)
 
 
 def _body_lines(word: _Word, lines: Sequence[SourceLine]) -> list[SourceLine]:

@@ -1,0 +1,132 @@
+"""Extraction of what other APIs' docs write: curl's real options, MDX and MyST, elided JSON."""
+
+from __future__ import annotations
+
+from doctract.extractors.curl import parse_curl
+from doctract.model import SourceLine
+
+
+def block(text: str, first_line: int = 10, column: int = 1) -> list[SourceLine]:
+    return [SourceLine(t, first_line + i, column) for i, t in enumerate(text.split("\n"))]
+
+
+def codes(text: str) -> list[str]:
+    return [d.code for r in parse_curl(block(text)) for d in r.diagnostics]
+
+
+# --- curl: data, forms and the options real docs use ----------------------------------------
+
+
+def test_repeated_data_flags_are_joined_like_curl() -> None:
+    (req,) = parse_curl(
+        block("""curl -X POST https://auth.example/oauth/token \\
+  -d grant_type=client_credentials \\
+  --data 'client_id={CLIENT_ID}' \\
+  --data-raw '@literal' \\
+  --data-binary client_secret=s3cr3t""")
+    )
+    assert req.body_text == (
+        "grant_type=client_credentials&client_id={CLIENT_ID}&@literal&client_secret=s3cr3t"
+    )
+    assert req.body is None and req.diagnostics == ()
+
+
+def test_data_urlencode_encodes_the_value_part() -> None:
+    (req,) = parse_curl(
+        block(
+            "curl https://x.io/token --data-urlencode 'scope=read write' "
+            "--data-urlencode '=a&b' --data-urlencode 'redirect_uri={REDIRECT_URI}' "
+            "--data-urlencode 'name@file.txt' -d @more.txt"
+        )
+    )
+    assert req.method == "POST"
+    assert req.body_text == (
+        "scope=read%20write&a%26b&redirect_uri={REDIRECT_URI}&name@file.txt&@more.txt"
+    )
+
+
+def test_get_flag_moves_the_data_into_the_query() -> None:
+    (req,) = parse_curl(
+        block("curl -G 'https://x.io/search?limit=5' -d q=shoes --data-urlencode 'f=a b'")
+    )
+    assert req.method == "GET"
+    assert req.url == "https://x.io/search?limit=5&q=shoes&f=a%20b"
+    assert req.body_text is None and req.body is None
+
+
+def test_form_fields_are_kept() -> None:
+    (req,) = parse_curl(
+        block("curl https://x.io/upload -F 'file=@photo.png' --form name=holiday -F 'x=<notes.txt'")
+    )
+    assert req.method == "POST"
+    assert [(f.name, f.value) for f in req.form] == [
+        ("file", "@photo.png"),
+        ("name", "holiday"),
+        ("x", "<notes.txt"),
+    ]
+    content_type = req.header("Content-Type")
+    assert content_type is not None and content_type.value == "multipart/form-data"
+    assert req.body_text is None and req.diagnostics == ()
+
+
+def test_json_option_sets_body_and_implies_headers() -> None:
+    (req,) = parse_curl(block("""curl --json '{"q": "x"}' https://x.io/indexes/movies/search"""))
+    assert req.method == "POST"
+    assert req.body is not None and req.body.value == {"q": "x"}
+    assert req.headers == ()  # nothing written with -H ...
+    content_type = req.header("content-type")  # ... but curl sends them
+    accept = req.header("Accept")
+    assert content_type is not None and content_type.value == "application/json"
+    assert accept is not None and accept.value == "application/json"
+    (explicit,) = parse_curl(block("curl --json @doc.json -H 'Accept: text/plain' https://x.io/a"))
+    chosen = explicit.header("accept")
+    assert chosen is not None and chosen.value == "text/plain"  # written headers win
+    assert explicit.body_text is None
+
+
+def test_repeated_json_pieces_are_concatenated() -> None:
+    (req,) = parse_curl(block("""curl https://x.io/a --json '{"a": ' --json '1}'"""))
+    assert req.body_text == '{"a": 1}'
+
+
+def test_credentials_count_as_authorization_without_the_password() -> None:
+    (basic,) = parse_curl(block("curl -u admin:hunter2 https://x.io/keys"))
+    auth = basic.header("Authorization")
+    assert basic.user == "admin"
+    assert auth is not None and auth.value == "Basic"
+    assert "hunter2" not in repr(basic)
+    (bearer,) = parse_curl(block("curl --oauth2-bearer '{TOKEN}' https://x.io/keys"))
+    token = bearer.header("authorization")
+    assert token is not None and token.value == "Bearer {TOKEN}"
+    assert bearer.diagnostics == ()
+
+
+def test_known_real_options_are_not_unknown() -> None:
+    text = """curl --unix-socket /var/run/meili.sock --url http://localhost/health \\
+  --request-target '*' --data-ascii a=1 -H @headers.txt --header 'X-A: 1' \\
+  --location-trusted --http3 --retry 3 --retry-delay 2 --retry-max-time 30 \\
+  --retry-all-errors --retry-connrefused --no-progress-meter --tlsv1.2 --tlsv1.3 \\
+  --no-verbose --compressed -fsSL -sS -vvv --max-time 10 -o out.json -w '%{http_code}'"""
+    (req,) = parse_curl(block(text))
+    assert req.diagnostics == ()
+    assert req.url == "http://localhost/health"
+    assert req.method == "POST" and req.body_text == "a=1"
+    assert [h.name for h in req.headers] == ["X-A"]
+
+
+def test_method_is_normalised_and_short_options_combine() -> None:
+    (lower,) = parse_curl(block("curl -X post https://x.io/a"))
+    assert lower.method == "POST"
+    (joined,) = parse_curl(block("curl -sSXdelete https://x.io/a/1"))
+    assert joined.method == "DELETE" and joined.diagnostics == ()
+    (head,) = parse_curl(block("curl -I https://x.io/a"))
+    assert head.method == "HEAD"
+    (upload,) = parse_curl(block("curl -T doc.json https://x.io/a"))
+    assert upload.method == "PUT"
+
+
+def test_unknown_options_are_still_reported() -> None:
+    assert codes("curl --frobnicate https://x.io/a") == ["curl-unknown-flag"]
+    # -z takes an argument, so the URL is eaten: curl sees no URL
+    assert codes("curl -sz https://x.io/a") == ["curl-missing-url"]
+    assert codes("curl -sQ1 -% https://x.io/a") == ["curl-unknown-flag"]
