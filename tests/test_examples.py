@@ -15,6 +15,7 @@ PLANTED = {
     (73, "curl-dangling-continuation"),
     (81, "etag-unchanged"),
     (99, "host-mismatch"),
+    (101, "header-syntax"),  # a space before the colon: curl sends a malformed header
     (109, "json-syntax"),
     (112, "json-syntax"),
     (140, "publish-endpoint-mismatch"),

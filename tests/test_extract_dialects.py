@@ -130,3 +130,37 @@ def test_unknown_options_are_still_reported() -> None:
     # -z takes an argument, so the URL is eaten: curl sees no URL
     assert codes("curl -sz https://x.io/a") == ["curl-missing-url"]
     assert codes("curl -sQ1 -% https://x.io/a") == ["curl-unknown-flag"]
+
+
+# --- curl: malformed header lines ------------------------------------------------------------
+
+
+def test_space_before_the_colon_is_a_header_syntax_error_but_the_header_is_meant() -> None:
+    (req,) = parse_curl(block("curl https://x.io/a \\\n  -H 'x-api-key : {API_KEY}'"))
+    (diag,) = req.diagnostics
+    assert diag.code == "header-syntax"
+    assert (diag.pos.line, diag.pos.column) == (11, 7)
+    assert "x-api-key" in diag.message and "{API_KEY}" not in diag.message
+    header = req.header("x-api-key")  # what the author meant: no "missing header" as well
+    assert header is not None and header.value == "{API_KEY}"
+
+
+def test_header_without_a_colon_is_reported_and_not_present() -> None:
+    (req,) = parse_curl(block("curl https://x.io/a -H 'x-api-key s3cr3t-value' -H Authorization"))
+    assert [d.code for d in req.diagnostics] == ["header-syntax", "header-syntax"]
+    assert all("s3cr3t" not in d.message + d.hint for d in req.diagnostics)
+    assert req.header("x-api-key") is None and req.header("Authorization") is None
+    assert req.headers == ()
+
+
+def test_valid_header_forms_are_not_syntax_errors() -> None:
+    (req,) = parse_curl(
+        block("curl https://x.io/a -H 'A:b' -H 'X-Empty;' -H @headers.txt -H 'B: c: d'")
+    )
+    assert req.diagnostics == ()
+    assert [(h.name, h.value) for h in req.headers] == [("A", "b"), ("X-Empty", ""), ("B", "c: d")]
+
+
+def test_header_name_with_a_space_inside_is_reported() -> None:
+    (req,) = parse_curl(block("curl https://x.io/a -H 'Authorization Bearer: {TOKEN}'"))
+    assert [d.code for d in req.diagnostics] == ["header-syntax"]

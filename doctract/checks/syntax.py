@@ -129,6 +129,21 @@ for _code in _CURL_DOCS:
     _curl_rule(_code)
 
 
+@rule("header-syntax", Severity.ERROR)
+def header_syntax(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A `-H` header line is malformed, so curl sends a broken header or none.
+
+    `-H 'x-api-key : {API_KEY}'` (a space before the colon) sends a header servers reject or
+    ignore; `-H 'x-api-key {API_KEY}'` (no colon) is not sent at all, so the request also lacks
+    that header. Reported at the header's line, with the name but never the value.
+    """
+    for step in tutorial.steps:
+        for request in step.requests:
+            for diag in request.diagnostics:
+                if diag.code == "header-syntax":
+                    yield Hit(diag.pos, diag.message, diag.hint)
+
+
 @rule("unclosed-fence", Severity.ERROR)
 def unclosed_fence(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A code fence is never closed, so the rest of the document renders as code."""
