@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from doctract.extractors.curl import parse_curl
+from doctract.extractors import extract
+from doctract.extractors.curl import looks_like_curl, parse_curl
 from doctract.model import SourceLine
 
 
@@ -164,3 +165,30 @@ def test_valid_header_forms_are_not_syntax_errors() -> None:
 def test_header_name_with_a_space_inside_is_reported() -> None:
     (req,) = parse_curl(block("curl https://x.io/a -H 'Authorization Bearer: {TOKEN}'"))
     assert [d.code for d in req.diagnostics] == ["header-syntax"]
+
+
+# --- shell blocks that are not curl ----------------------------------------------------------
+
+
+def test_a_url_alone_is_a_page_to_open_not_a_curl_command() -> None:
+    assert parse_curl(block("http://localhost:7700/")) == []
+    assert parse_curl(block("open https://www.meilisearch.com/cloud")) == []
+    assert (
+        parse_curl(block("# the dashboard\nhttp://localhost:7700/\nhttp://localhost:7700/x")) == []
+    )
+    assert not looks_like_curl(block("http://localhost:7700/"))
+    text = "# T\n\n## Open\n\n```bash\nhttp://localhost:7700/\n```\n\n```\nhttps://x.io/a\n```\n"
+    (step,) = extract("t.md", text).steps
+    assert step.requests == ()
+
+
+def test_a_url_followed_by_curl_options_lost_its_curl() -> None:
+    assert codes("'https://x.io/a' \\\n  -H 'A: b'") == ["curl-missing-command"]
+    assert codes("https://x.io/a -d q=1") == ["curl-missing-command"]
+    assert codes("https://x.io/a\n  -H 'A: b'") == [
+        "curl-missing-command",
+        "curl-broken-continuation",
+    ]
+    assert looks_like_curl(block("'https://x.io/a' \\\n  -H 'A: b'"))
+    assert looks_like_curl(block("https://x.io/a\n-H 'A: b'"))
+    assert looks_like_curl(block("https://x.io/a -H 'A: b'"))

@@ -122,15 +122,24 @@ class _Lexed:
     diagnostics: list[Diagnostic]
 
 
+_URL_LINE = re.compile(r"""['"]?https?://\S+?['"]?(\s+-\S.*|\s*\\)?$""")
+
+
 def looks_like_curl(lines: Sequence[SourceLine]) -> bool:
-    """True when a block is a curl command, or the body of one that lost its `curl` line."""
-    for sl in lines:
-        text = sl.text.strip()
-        if not text or text.startswith("#"):
-            continue
-        return (text.startswith(("curl ", "curl\t")) or text == "curl"
-                or bool(re.match(r"""['"]?https?://\S+['"]?\s*\\?$""", text)))
-    return False
+    """True when a block is a curl command, or the body of one that lost its `curl` line.
+
+    A URL alone (a page to open in the browser) is not; a URL followed by curl's options, on
+    its line, after a `\\` or on the next line, is a curl command that lost its `curl`."""
+    texts = [t for t in (sl.text.strip() for sl in lines) if t and not t.startswith("#")]
+    if not texts:
+        return False
+    text = texts[0]
+    if text.startswith(("curl ", "curl\t")) or text == "curl":
+        return True
+    m = _URL_LINE.match(text)
+    if m is None:
+        return False
+    return m.group(1) is not None or (len(texts) > 1 and texts[1].startswith("-"))
 
 
 def _lex(lines: Sequence[SourceLine]) -> _Lexed:
@@ -298,7 +307,7 @@ def parse_curl(lines: Sequence[SourceLine]) -> list[CurlRequest]:
                 Pos(prev_line.line, prev_line.column + len(prev_line.text.rstrip())),
                 "end the line with ' \\'"))
             groups[-1][1].extend(cmd.words)
-        elif not groups and (first.text.startswith(("http://", "https://", "-"))):
+        elif not groups and _lost_its_curl(lexed.commands, index):
             groups.append((first, list(cmd.words), [Diagnostic(
                 "curl-missing-command",
                 "the command has no 'curl': the block starts with its arguments",
@@ -332,6 +341,20 @@ class _Parsed:
     get: bool = False
     head: bool = False
     upload: bool = False
+
+
+def _lost_its_curl(commands: list[_Command], index: int) -> bool:
+    """A command that starts with curl's arguments: options, or a URL with options after it
+    (on its line, or on the next line when that line lost its `\\`). A URL alone is a page to
+    open, not a request."""
+    words = commands[index].words
+    first = words[0].text
+    if first.startswith("-"):
+        return True
+    if not first.startswith(("http://", "https://")):
+        return False
+    following = commands[index + 1].words[0].text if index + 1 < len(commands) else ""
+    return len(words) > 1 or following.startswith("-")
 
 
 def _build(start: Pos, words: list[_Word], diags: list[Diagnostic],
