@@ -16,6 +16,7 @@ from typing import Any
 
 from doctract import __version__
 from doctract.atomic import write_atomic
+from doctract.errors import DoctractError
 from doctract.lint import LintResult
 
 BASELINE_NAME = ".doctract-baseline.json"
@@ -24,7 +25,7 @@ FORMAT_VERSION = 1
 Key = tuple[str, str, str]
 
 
-class BaselineError(ValueError):
+class BaselineError(DoctractError, ValueError):
     """A baseline file doctract cannot use; reported as one line naming the file."""
 
 

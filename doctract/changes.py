@@ -14,15 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from doctract.api import Api
 from doctract.budget import BudgetExceeded, time_budget
 from doctract.corpus import Corpus, ids_in
+from doctract.errors import DoctractError
 from doctract.extractors import extract
 from doctract.model import Tutorial
 
-_LOOKUPS = ("connectionSpecs", "flowSpecs")
 
-
-class ChangesError(ValueError):
+class ChangesError(DoctractError, ValueError):
     """git could not tell what changed; reported as one line."""
 
 
@@ -58,9 +58,16 @@ class Scope:
 
 
 def scope(
-    files: Sequence[str], changed: set[str], texts: dict[str, str], budget: float = 0
+    files: Sequence[str],
+    changed: set[str],
+    texts: dict[str, str],
+    budget: float = 0,
+    api: Api | None = None,
 ) -> Scope:
-    """Split discovered `files` by what changed; `texts` holds every readable file's text."""
+    """Split discovered `files` by what changed; `texts` holds every readable file's text.
+    Which documents publish definitions for ids (spec lookups) is the profile's knowledge."""
+    api = api or Api()
+    lookups = tuple(api.vocabulary.lookups)
     touched = [f for f in files if os.path.normpath(os.path.abspath(f)) in changed]
     if not touched:
         return Scope([], [])
@@ -69,20 +76,11 @@ def scope(
     used = set().union(*(ids_in(texts[f]) for f in touched if f in texts))
     ids_of = {f: ids_in(texts[f]) for f in others}
     providers = [
-        f for f in others if ids_of[f] & used and any(word in texts[f] for word in _LOOKUPS)
+        f for f in others if ids_of[f] & used and any(word in texts[f] for word in lookups)
     ]
     models = (_extract(f, texts[f], budget) for f in touched if f in texts)
-    corpus = Corpus.build([model for model in models if model is not None])
-    published = (
-        {
-            spec_id
-            for table in (corpus.auth_specs, corpus.transformation_specs)
-            for (spec_id, _), _schema in table.items()
-        }
-        | set(corpus.source_specs)
-        | set(corpus.schedule_specs)
-    )
-    published = {p.lower() for p in published}
+    corpus = Corpus.build([model for model in models if model is not None], api=api)
+    published = corpus.facts.published_ids()
     dependents = [f for f in others if ids_of[f] & published]
     report = list(dict.fromkeys([*touched, *dependents]))
     reported = set(report)

@@ -15,6 +15,8 @@ from doctract.baseline import BASELINE_NAME, Baseline, BaselineError, write_base
 from doctract.changes import ChangesError, changed_files
 from doctract.checks import RULES
 from doctract.config import Config, ConfigError, load_config
+from doctract.contract import ContractSource
+from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
 from doctract.lint import LintResult, lint_paths
 from doctract.output import FORMATS, render
@@ -42,8 +44,47 @@ def main(debug: bool) -> None:
         os.environ["DOCTRACT_DEBUG"] = "1"
 
 
+def _api_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--openapi and --profile: the API the docs document (shared by lint, generate, run)."""
+    options = [
+        click.option(
+            "--openapi",
+            "openapi",
+            multiple=True,
+            type=click.Path(dir_okay=False),
+            help="The API's OpenAPI document (JSON or YAML, 3.0 or 3.1); repeat for several "
+            "APIs. Default: `openapi` in [tool.doctract], else the profile's bundled contract.",
+        ),
+        click.option(
+            "--profile",
+            default=None,
+            help="The API profile (e.g. flow-service; default: `profile` in [tool.doctract], "
+            "else none: everything comes from the contract).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _with_api(config: Config, openapi: tuple[str, ...], profile: str | None) -> Config:
+    """Command-line --openapi (relative to the current folder) and --profile win."""
+    if openapi:
+        sources = tuple(ContractSource(str(Path(p).resolve())) for p in openapi)
+        config = config.with_options(openapi=sources)
+    config = config.with_options(profile=profile)
+    try:  # a broken contract or an unknown profile is one line before any work
+        from doctract.lint import api_of
+
+        api_of(config)
+    except DoctractError as exc:
+        raise click.UsageError(str(exc)) from None
+    return config
+
+
 def _lint_options(command: Callable[..., None]) -> Callable[..., None]:
     """Options shared by `lint` and `baseline write`."""
+    command = _api_options(command)
     options = [
         click.option("--select", default=None, help="Comma-separated rule ids (or globs) to run."),
         click.option("--ignore", default=None, help="Comma-separated rule ids (or globs) to skip."),
@@ -72,6 +113,7 @@ def _config(config_path: str | None, select: str | None, ignore: str | None) -> 
         config = load_config(Path(config_path).parent if config_path else None)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    _load_profile_rules()
     unknown = sorted(
         r
         for r in (_rule_list(select) or set()) | (_rule_list(ignore) or set())
@@ -80,6 +122,16 @@ def _config(config_path: str | None, select: str | None, ignore: str | None) -> 
     if unknown:
         raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)} (see `doctract rules`)")
     return config.with_options(select=_rule_list(select), ignore=_rule_list(ignore))
+
+
+def _load_profile_rules() -> None:
+    """Every installed profile's rules, so ids, listings and SARIF know them."""
+    from doctract.profile import load_all
+
+    try:
+        load_all()
+    except DoctractError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _project_root(config: Config) -> Path:
@@ -125,6 +177,8 @@ def lint(
     ignore: str | None,
     config_path: str | None,
     baseline_path: str | None,
+    openapi: tuple[str, ...],
+    profile: str | None,
 ) -> None:
     """Check tutorials statically and report every divergence at its line.
 
@@ -132,7 +186,7 @@ def lint(
     file exists, only findings it does not hold are reported (see `doctract baseline write`).
     Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage or internal error.
     """
-    config = _config(config_path, select, ignore).with_options(
+    config = _with_api(_config(config_path, select, ignore), openapi, profile).with_options(
         fail_on=Severity.parse(fail_on) if fail_on else None, output_format=output_format
     )
     if config.output_format not in FORMATS:
@@ -172,10 +226,12 @@ def baseline_write(
     ignore: str | None,
     config_path: str | None,
     baseline_path: str | None,
+    openapi: tuple[str, ...],
+    profile: str | None,
 ) -> None:
     """Record every current finding under PATHS in the baseline file (rewritten: findings
     fixed since the last write drop out)."""
-    config = _config(config_path, select, ignore)
+    config = _with_api(_config(config_path, select, ignore), openapi, profile)
     target = _baseline_file(config, baseline_path)
     result = lint_paths(list(paths), config)
     try:
@@ -188,15 +244,19 @@ def baseline_write(
 @main.command("rules")
 @click.option("--markdown", is_flag=True, help="Print the rules as a Markdown table.")
 def rules_command(markdown: bool) -> None:
-    """List every rule with its id, default severity and summary."""
+    """List every rule with its id, default severity and summary (a profile's rules run only
+    when that profile is selected)."""
+    _load_profile_rules()
     if markdown:
         click.echo("| rule | stage | severity | what it reports |\n| --- | --- | --- | --- |")
     for rule_id in sorted(RULES):
         rule = RULES[rule_id]
         if markdown:
-            click.echo(f"| `{rule_id}` | {rule.stage} | {rule.severity.value} | {rule.summary} |")
+            stage = f"{rule.stage} ({rule.profile})" if rule.profile else rule.stage
+            click.echo(f"| `{rule_id}` | {stage} | {rule.severity.value} | {rule.summary} |")
         else:
-            click.echo(f"{rule_id:28} {rule.severity.value:8} {rule.summary}")
+            where = f" [{rule.profile}]" if rule.profile else ""
+            click.echo(f"{rule_id:28} {rule.severity.value:8} {rule.summary}{where}")
 
 
 @main.command()
@@ -516,6 +576,9 @@ def run() -> None:
         main(standalone_mode=True)
     except SystemExit:
         raise
+    except DoctractError as exc:
+        click.echo(f"doctract: {exc}", err=True)
+        sys.exit(2)
     except Exception as exc:
         from doctract.redact import redact, secret_values
 

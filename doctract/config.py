@@ -7,12 +7,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from doctract.contract import ContractSource
+from doctract.errors import DoctractError
 from doctract.findings import Severity
 
 DEFAULT_EXTENSIONS = (".md", ".markdown", ".txt")
 
 
-class ConfigError(ValueError):
+class ConfigError(DoctractError, ValueError):
     """A configuration value doctract cannot use; reported as one line, exit status 2."""
 
 
@@ -22,7 +24,9 @@ class Config:
     ignore: frozenset[str] = frozenset()
     fail_on: Severity = Severity.ERROR
     output_format: str = "text"
-    required_headers: tuple[str, ...] = ()
+    required_headers: tuple[str, ...] | None = None  # None: from the contract
+    openapi: tuple[ContractSource, ...] = ()  # paths relative to the config file's folder
+    profile: str | None = None
     host: str | None = None
     exclude: tuple[str, ...] = ()
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
@@ -34,6 +38,11 @@ class Config:
 
     def with_options(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def root(self) -> Path | None:
+        """The folder relative paths in the configuration are read from."""
+        return Path(self.source).parent if self.source else None
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -71,6 +80,8 @@ def from_table(table: dict[str, Any], source: str) -> Config:
         "extensions",
         "max-file-size",
         "time-budget",
+        "openapi",
+        "profile",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -94,6 +105,9 @@ def from_table(table: dict[str, Any], source: str) -> Config:
         isinstance(v, str) for v in placeholders.values()
     ):
         raise ConfigError(f"{source}: [tool.doctract.placeholders] must map names to strings")
+    profile = table.get("profile")
+    if profile is not None and not isinstance(profile, str):
+        raise ConfigError(f"{source}: [tool.doctract] profile must be a profile name")
     max_mb = table.get("max-file-size", 10)
     budget = table.get("time-budget", 30)
     if not isinstance(max_mb, int | float) or isinstance(max_mb, bool) or max_mb <= 0:
@@ -107,10 +121,38 @@ def from_table(table: dict[str, Any], source: str) -> Config:
         ignore=frozenset(strings("ignore")),
         fail_on=fail_on,
         output_format=str(table.get("format", "text")),
-        required_headers=strings("required-headers"),
+        required_headers=strings("required-headers") if "required-headers" in table else None,
+        openapi=contract_sources(table.get("openapi"), source),
+        profile=profile,
         host=str(host).lower() if host else None,
         exclude=strings("exclude"),
         extensions=strings("extensions") or DEFAULT_EXTENSIONS,
         placeholders={str(k): str(v) for k, v in placeholders.items()},
         source=source,
     )
+
+
+def contract_sources(value: Any, source: str) -> tuple[ContractSource, ...]:
+    """`openapi = "api.yaml"`, a list of paths, or a list of tables
+    `{path = "a.yaml", prefixes = ["https://api.example.com/v1", "/v1"]}`."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for item in items:
+        if isinstance(item, str) and item:
+            found.append(ContractSource(item))
+        elif isinstance(item, dict) and isinstance(item.get("path"), str):
+            prefixes = item.get("prefixes", [])
+            if not isinstance(prefixes, list) or not all(isinstance(p, str) for p in prefixes):
+                raise ConfigError(f"{source}: openapi prefixes must be a list of strings")
+            extra = sorted(set(item) - {"path", "prefixes"})
+            if extra:
+                raise ConfigError(f"{source}: unknown openapi key(s): {', '.join(extra)}")
+            found.append(ContractSource(item["path"], tuple(prefixes)))
+        else:
+            raise ConfigError(
+                f"{source}: [tool.doctract] openapi must be a path, a list of paths, or a "
+                "list of {path, prefixes} tables"
+            )
+    return tuple(found)

@@ -1,7 +1,8 @@
 """Facts gathered across every tutorial of a run, for the cross-document rules.
 
-The usual API host, the placeholder name each header and body field usually gets, the ids that
-spec lookups return, and the JSON Schemas that connection-spec and flow-spec responses publish.
+The usual API host, which headers requests usually send, the placeholder name each header and
+body field usually gets, the ids that lookups return, and whatever the profile's rules compare
+against (its `Facts`, e.g. the JSON Schemas that Flow Service spec lookups publish).
 """
 
 from __future__ import annotations
@@ -11,24 +12,25 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from doctract.model import CurlRequest, JsonDoc, Pos, Tutorial
-from doctract.urls import HEX_ID, UUID, placeholder_name, placeholder_names, split_url
-
-
-@dataclass(frozen=True, slots=True)
-class PublishedSchema:
-    schema: dict[str, Any]
-    path: str
-    pos: Pos
-
-    @property
-    def where(self) -> str:
-        return f"{self.path}:{self.pos.line}"
+from doctract.api import Api
+from doctract.model import CurlRequest, Tutorial
+from doctract.profile import Facts, NoFacts
+from doctract.urls import (
+    HEX_ID,
+    UUID,
+    is_host_placeholder,
+    placeholder_name,
+    placeholder_names,
+    split_url,
+)
 
 
 @dataclass
 class Corpus:
+    api: Api = field(default_factory=Api)
     hosts: Counter[str] = field(default_factory=Counter)
+    header_usage: Counter[str] = field(default_factory=Counter)  # lower-case name -> requests
+    requests: int = 0
     header_placeholders: dict[str, Counter[str]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
@@ -36,11 +38,8 @@ class Corpus:
         default_factory=lambda: defaultdict(Counter)
     )
     lookup_ids: set[str] = field(default_factory=set)
-    auth_specs: dict[tuple[str, str], PublishedSchema] = field(default_factory=dict)
-    source_specs: dict[str, PublishedSchema] = field(default_factory=dict)
-    schedule_specs: dict[str, PublishedSchema] = field(default_factory=dict)
-    transformation_specs: dict[tuple[str, str], PublishedSchema] = field(default_factory=dict)
-    required_headers: tuple[str, ...] = ()
+    facts: Facts = field(default_factory=NoFacts)
+    required_headers: tuple[str, ...] | None = None  # configured; None: from the contract
     expected_host: str | None = None
 
     @property
@@ -50,14 +49,34 @@ class Corpus:
         (host, count), *rest = self.hosts.most_common(2)
         return host if not rest or count > rest[0][1] else None
 
+    @property
+    def doc_hosts(self) -> frozenset[str]:
+        """Hosts a contract owns besides its servers': the doc set's usual (or configured)
+        host, where the docs call the API's production host and the contract a sandbox."""
+        host = self.expected_host or self.usual_host
+        return frozenset({host}) if host else frozenset()
+
+    def mostly_sent(self, header: str, share: float = 0.75, at_least: int = 4) -> bool:
+        """True when most requests of the doc set send this header (the convention a
+        contract-less check can rely on)."""
+        count = self.header_usage[header.lower()]
+        return self.requests >= at_least and count >= share * self.requests
+
     @classmethod
     def build(
         cls,
         tutorials: Sequence[Tutorial],
-        required_headers: Sequence[str] = (),
+        required_headers: Sequence[str] | None = None,
         expected_host: str | None = None,
+        api: Api | None = None,
     ) -> Corpus:
-        corpus = cls(required_headers=tuple(required_headers), expected_host=expected_host)
+        api = api or Api()
+        corpus = cls(
+            api=api,
+            facts=api.profile.new_facts(),
+            required_headers=tuple(required_headers) if required_headers is not None else None,
+            expected_host=expected_host,
+        )
         for tutorial in tutorials:
             corpus.add(tutorial)
         return corpus
@@ -68,8 +87,11 @@ class Corpus:
         for step in tutorial.steps:
             for request in step.requests:
                 host = split_url(request.url)[0]
-                if host and "{" not in host:
+                if host and not is_host_placeholder(host):
                     self.hosts[host.lower()] += 1
+                self.requests += 1
+                for name in {h.name.lower() for h in request.headers}:
+                    self.header_usage[name] += 1
                 for header in request.headers:
                     for name in placeholder_names(header.value):
                         seen_headers.add((header.name.lower(), name))
@@ -78,49 +100,22 @@ class Corpus:
                         field_name = placeholder_name(value)
                         if field_name:
                             seen_fields.add((path, field_name))
-                if _is_lookup(request):
+                if self._is_lookup(request):
                     for response in step.responses:
                         if response.body is not None and response.body.valid:
-                            self._add_lookup(response.body, tutorial.path)
+                            self.lookup_ids.update(ids_in(response.body.text))
         for key, name in seen_headers:
             self.header_placeholders[key][name] += 1
         for key, name in seen_fields:
             self.field_placeholders[key][name] += 1
+        self.facts.add(tutorial)
 
-    def _add_lookup(self, body: JsonDoc, path: str) -> None:
-        self.lookup_ids.update(ids_in(body.text))
-        items = body.value.get("items") if isinstance(body.value, dict) else None
-        if not isinstance(items, list):
-            return
-        from doctract.extractors.jsonparse import locate
-
-        for index, item in enumerate(items):
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-                continue
-            spec_id = item["id"]
-            for a_index, auth in enumerate(item.get("authSpec") or []):
-                if isinstance(auth, dict) and isinstance(auth.get("spec"), dict):
-                    pos = locate(body, ["items", index, "authSpec", a_index])
-                    key = (spec_id, str(auth.get("name", "")))
-                    self.auth_specs[key] = PublishedSchema(auth["spec"], path, pos)
-            source = item.get("sourceSpec")
-            if isinstance(source, dict) and isinstance(source.get("spec"), dict):
-                pos = locate(body, ["items", index, "sourceSpec"])
-                self.source_specs[spec_id] = PublishedSchema(source["spec"], path, pos)
-            schedule = item.get("scheduleSpec")
-            if isinstance(schedule, dict) and isinstance(schedule.get("spec"), dict):
-                pos = locate(body, ["items", index, "scheduleSpec"])
-                self.schedule_specs[spec_id] = PublishedSchema(schedule["spec"], path, pos)
-            for t_index, trans in enumerate(item.get("transformationSpecs") or []):
-                if isinstance(trans, dict) and isinstance(trans.get("spec"), dict):
-                    pos = locate(body, ["items", index, "transformationSpecs", t_index])
-                    key = (spec_id, str(trans.get("name", "")))
-                    self.transformation_specs[key] = PublishedSchema(trans["spec"], path, pos)
-
-
-def _is_lookup(request: CurlRequest) -> bool:
-    path = split_url(request.url)[1]
-    return request.method == "GET" and ("/connectionSpecs" in path or "/flowSpecs" in path)
+    def _is_lookup(self, request: CurlRequest) -> bool:
+        lookups = self.api.vocabulary.lookups
+        if request.method != "GET" or not lookups:
+            return False
+        path = split_url(request.url)[1]
+        return any(f"/{name}" in path for name in lookups)
 
 
 def ids_in(text: str) -> set[str]:

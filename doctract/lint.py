@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from doctract.api import Api
 from doctract.budget import BudgetExceeded, time_budget
 from doctract.checks import RULES
 from doctract.checks.registry import Hit, rule
@@ -139,8 +140,17 @@ def read_document(path: str, max_size: int | None = None) -> tuple[str | None, F
     return text, None
 
 
+def api_of(config: Config) -> Api:
+    """The API the configuration names: its profile, and the contracts given (relative to the
+    configuration file) or else the profile's own. Raises a DoctractError naming the file."""
+    return Api.build(config.profile, config.openapi, config.root)
+
+
 def active_rules(config: Config) -> list[str]:
-    selected = [r for r in RULES if not config.select or _matches(r, config.select)]
+    """Selected rules: every generic rule and the selected profile's own."""
+    profile = api_of(config).profile.name if config.profile else None
+    runnable = [r for r in RULES if RULES[r].profile is None or RULES[r].profile == profile]
+    selected = [r for r in runnable if not config.select or _matches(r, config.select)]
     return [r for r in selected if not _matches(r, config.ignore)]
 
 
@@ -187,6 +197,7 @@ def _lint_documents(
 ) -> LintResult:
     findings: list[Finding] = list(extra)
     tutorials: list[Tutorial] = []
+    api = api_of(config)
     for path, text in documents:
         try:
             with time_budget(config.time_budget):
@@ -195,7 +206,7 @@ def _lint_documents(
             findings.append(over_budget(path, "reading", config.time_budget))
         except Exception as exc:  # a bug in doctract must not lose the other files
             findings.append(_internal(path, "extraction", exc))
-    corpus = Corpus.build(tutorials, config.required_headers, config.host)
+    corpus = Corpus.build(tutorials, config.required_headers, config.host, api)
     rules = [RULES[r] for r in active_rules(config)]
     for tutorial in tutorials:
         if report is not None and tutorial.path not in report:
@@ -271,7 +282,7 @@ def lint_paths(paths: Sequence[str], config: Config, changed: set[str] | None = 
         return lint_documents(list(documents.items()), config, [*problems, *unreadable.values()])
     from doctract.changes import scope
 
-    chosen = scope(files, changed, documents, config.time_budget)
+    chosen = scope(files, changed, documents, config.time_budget, api_of(config))
     wanted = set(chosen.report)
     read = [p for p in [*chosen.report, *chosen.context] if p in documents]
     extra = [*problems, *(unreadable[p] for p in chosen.report if p in unreadable)]

@@ -14,6 +14,12 @@ UUID = re.compile(
     r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
 )
 HEX_ID = re.compile(r"\b[0-9a-f]{32}\b")
+# a URL written without a scheme that starts with its host: a placeholder for the base URL
+# (`MEILISEARCH_URL`, `{HOST}`, `$API_URL`, `<host>`) or a host with a port or a dot
+_HOST_LEAD = re.compile(
+    r"^(\{\{?[A-Za-z_][\w.\-]*\}\}?|<[A-Za-z_][\w\-]*>|\$\{?[A-Za-z_]\w*\}?|[A-Z][A-Z0-9]*_[A-Z0-9_]+"
+    r"|localhost(?::\d+)?|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?|[A-Za-z0-9-]+:\d+)(?=/|\?|$)"
+)
 
 
 def placeholder_names(text: str) -> list[str]:
@@ -31,8 +37,16 @@ def split_url(url: str) -> tuple[str, str, str]:
     """(host, path, query) of a documented URL; tolerant of placeholders and missing schemes."""
     text = url.strip()
     if "://" not in text:
+        head = _HOST_LEAD.match(text)
+        if head:  # `MEILISEARCH_URL/indexes`, `{HOST}/v1`, `localhost:7700/health`
+            text = text[head.end() :]
         path, _, query = text.partition("?")
-        return "", path, query
+        if head and not path.startswith("/"):
+            path = "/" + path
+        host = head.group(1) if head else ""
+        if host and not is_host_placeholder(host):
+            host = host.split(":", 1)[0].lower()
+        return host, path, query
     try:
         parts = urlsplit(text)
         return parts.hostname or parts.netloc, parts.path, parts.query
@@ -72,6 +86,14 @@ def template_regex(template: str) -> re.Pattern[str]:
 
 def is_placeholder(text: str) -> bool:
     return bool(ANY_PLACEHOLDER.fullmatch(text.strip()))
+
+
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+")
+
+
+def is_host_placeholder(host: str) -> bool:
+    """`{HOST}`, `<host>`, `$HOST` or a constant-like name (`MEILISEARCH_URL`) as a host."""
+    return is_placeholder(host) or bool(_CONSTANT.fullmatch(host)) or "{" in host or "$" in host
 
 
 def path_matches(template: str, path: str) -> bool:

@@ -21,14 +21,16 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 EXAMPLES = ROOT / "examples" / "docs"
 FUZZ_COUNTS: dict[str, int] = {}  # robustness tests add their figures (inputs run, faults)
 _EXPECT = re.compile(r"<!-- expect: ([\d ]+) -->")
+# the seeds, the example docs and most rule fixtures are Flow Service tutorials
+FLOW_SERVICE = Config(profile="flow-service")
 
 
 def lint(*paths: Path | str, config: Config | None = None) -> LintResult:
-    return lint_paths([str(p) for p in paths], config or Config())
+    return lint_paths([str(p) for p in paths], config or FLOW_SERVICE)
 
 
 def lint_text(text: str, path: str = "doc.md", config: Config | None = None) -> LintResult:
-    return lint_documents([(path, text)], config or Config())
+    return lint_documents([(path, text)], config or FLOW_SERVICE)
 
 
 def lines(findings: tuple[Finding, ...] | list[Finding], rule: str) -> list[int]:

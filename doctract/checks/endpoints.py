@@ -6,25 +6,12 @@ from collections.abc import Iterator
 
 from doctract.checks.registry import Hit, rule
 from doctract.corpus import Corpus
-from doctract.entities import action_target, collection_in_text, collections_in_path
 from doctract.findings import Severity
-from doctract.model import Step, Tutorial
+from doctract.model import Tutorial
 from doctract.urls import PLACEHOLDER, path_matches, query_pairs, split_url, template_regex
 
 
-def step_entity(step: Step) -> str | None:
-    """The collection a step is about: its heading first, then its API format."""
-    named = collection_in_text(step.title)
-    if named:
-        return named
-    if step.api_format is not None:
-        found = collections_in_path(step.api_format.path)
-        if found:
-            return found[-1][0]
-    return None
-
-
-@rule("api-format-mismatch", Severity.ERROR)
+@rule("api-format-mismatch", Severity.ERROR, supersedes=("unknown-operation",))
 def api_format_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """The curl request does not call what the step's API format line says.
 
@@ -73,35 +60,6 @@ def api_format_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                         f"use {key}={want}",
                         evidence,
                     )
-
-
-@rule(
-    "publish-endpoint-mismatch",
-    Severity.ERROR,
-    supersedes=("api-format-mismatch", "prose-endpoint-mismatch"),
-)
-def publish_endpoint_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
-    """An action (publish, enable, ...) is sent to another collection than the step's entity.
-
-    For example `/connections/{id}/action?op=publish` in a section about source connections:
-    the API answers 404 because the id is not a base connection.
-    """
-    for step in tutorial.steps:
-        entity = step_entity(step)
-        if entity is None:
-            continue
-        for request in step.requests:
-            _, path, _ = split_url(request.url)
-            target = action_target(path)
-            if target is None or target[0] == entity:
-                continue
-            op = dict(query_pairs(split_url(request.url)[2])).get("op", "the action")
-            yield Hit(
-                request.url_pos,
-                f"{op} is sent to /{target[0]}/ but this step is about {entity}",
-                f"use /{entity}/{{ID}}/action",
-                f"heading: {step.title}",
-            )
 
 
 @rule("prose-endpoint-mismatch", Severity.WARNING)

@@ -8,11 +8,11 @@ from typing import Any
 
 from doctract.checks.registry import Hit, rule
 from doctract.corpus import Corpus, ids_in
-from doctract.entities import COLLECTIONS, ID_FIELDS, collections_in_path
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import CurlRequest, JsonDoc, Pos, Step, Tutorial
-from doctract.urls import HEX_ID, UUID, split_url
+from doctract.urls import HEX_ID, UUID, query_pairs, split_url
+from doctract.vocabulary import Vocabulary
 
 _WRITE_METHODS = frozenset({"PATCH", "PUT"})
 
@@ -41,6 +41,8 @@ class Trail:
     created: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     etags: dict[str, tuple[str, JsonDoc]] = field(default_factory=dict)
 
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+
     def learn(self, step: Step) -> None:
         self.produced |= ids_in(step.prose)
         for table in step.tables:
@@ -55,7 +57,7 @@ class Trail:
             if entity is None:
                 continue
             entity_id, etag = entity
-            created = _created_collection(step)
+            created = _created_collection(step, self.vocabulary)
             if created and entity_id:
                 self.created.setdefault(created, []).append((entity_id, response.pos.line))
             if entity_id and etag:
@@ -84,11 +86,11 @@ def _bare_etag(text: str) -> str:
     return text.strip('"').strip("\\").strip('"')
 
 
-def _created_collection(step: Step) -> str | None:
+def _created_collection(step: Step, vocabulary: Vocabulary) -> str | None:
     for request in step.requests:
         if request.method != "POST":
             continue
-        found = collections_in_path(split_url(request.url)[1])
+        found = vocabulary.collections_in_path(split_url(request.url)[1])
         if found and found[-1][1] is None:
             return found[-1][0]
     return None
@@ -98,23 +100,34 @@ def _is_id(text: str) -> bool:
     return bool(UUID.fullmatch(text) or HEX_ID.fullmatch(text))
 
 
-def references(request: CurlRequest) -> Iterator[IdRef]:
+def references(request: CurlRequest, vocabulary: Vocabulary) -> Iterator[IdRef]:
     """Entity ids a request uses: in its path, its query, and id fields of its body."""
     _, path, query = split_url(request.url)
-    for collection, entity_id in collections_in_path(path):
-        if entity_id and _is_id(entity_id) and collection not in ("connectionSpecs", "flowSpecs"):
+    for collection, entity_id in vocabulary.collections_in_path(path):
+        if entity_id and _is_id(entity_id) and collection not in vocabulary.lookups:
             yield IdRef(entity_id.lower(), collection, request.url_pos)
     for found in ids_in(query):
-        yield IdRef(found, "flows" if "flowId" in query else None, request.url_pos)
+        yield IdRef(found, _query_collection(query, vocabulary), request.url_pos)
     body = request.body
     if body is not None and body.valid:
-        yield from _body_refs(body, body.value, [])
+        yield from _body_refs(body, body.value, [], vocabulary)
 
 
-def _body_refs(doc: JsonDoc, value: Any, path: list[str | int]) -> Iterator[IdRef]:
+def _query_collection(query: str, vocabulary: Vocabulary) -> str | None:
+    """The collection of the id a query filters by (`property=flowId==...`)."""
+    for key, value in query_pairs(query):
+        for name in (key, value.split("==", 1)[0] if "==" in value else ""):
+            if name and (collection := vocabulary.collection_of_field(name)):
+                return collection
+    return None
+
+
+def _body_refs(
+    doc: JsonDoc, value: Any, path: list[str | int], vocabulary: Vocabulary
+) -> Iterator[IdRef]:
     if isinstance(value, dict):
         for key, item in value.items():
-            collection = ID_FIELDS.get(key)
+            collection = vocabulary.collection_of_field(key)
             values = item if isinstance(item, list) else [item]
             if collection is not None:
                 for index, one in enumerate(values):
@@ -122,14 +135,14 @@ def _body_refs(doc: JsonDoc, value: Any, path: list[str | int]) -> Iterator[IdRe
                         where = (*path, key, index) if isinstance(item, list) else (*path, key)
                         yield IdRef(one.lower(), collection, (doc, where))
             else:
-                yield from _body_refs(doc, item, [*path, key])
+                yield from _body_refs(doc, item, [*path, key], vocabulary)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _body_refs(doc, item, [*path, index])
+            yield from _body_refs(doc, item, [*path, index], vocabulary)
 
 
-def _walk(tutorial: Tutorial) -> Iterator[tuple[Step, Trail]]:
-    trail = Trail()
+def _walk(tutorial: Tutorial, vocabulary: Vocabulary) -> Iterator[tuple[Step, Trail]]:
+    trail = Trail(vocabulary=vocabulary)
     for step in tutorial.steps:
         yield step, trail
         trail.learn(step)
@@ -161,9 +174,10 @@ def id_unknown(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
 
 def _id_hits(tutorial: Tutorial, corpus: Corpus) -> Iterator[tuple[Hit | None, Hit | None]]:
     seen: set[str] = set()
-    for step, trail in _walk(tutorial):
+    vocabulary = corpus.api.vocabulary
+    for step, trail in _walk(tutorial, vocabulary):
         for request in step.requests:
-            for ref in references(request):
+            for ref in references(request, vocabulary):
                 if ref.id in seen or ref.id in trail.produced or ref.id in corpus.lookup_ids:
                     continue
                 seen.add(ref.id)
@@ -180,7 +194,7 @@ def _id_hits(tutorial: Tutorial, corpus: Corpus) -> Iterator[tuple[Hit | None, H
                         None,
                     )
                 else:
-                    what = f"{ref.collection} id" if ref.collection in COLLECTIONS else "id"
+                    what = f"{ref.collection} id" if ref.collection else "id"
                     yield (
                         None,
                         Hit(
@@ -217,12 +231,13 @@ def if_match_stale(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
 
     Following the steps, the API answers 412 Precondition Failed.
     """
-    for step, trail in _walk(tutorial):
+    vocabulary = corpus.api.vocabulary
+    for step, trail in _walk(tutorial, vocabulary):
         for request in step.requests:
             header = request.header("If-Match")
             if header is None:
                 continue
-            ids = [i for c, i in collections_in_path(split_url(request.url)[1]) if i]
+            ids = [i for c, i in vocabulary.collections_in_path(split_url(request.url)[1]) if i]
             if not ids or ids[-1].lower() not in trail.etags:
                 continue
             want, shown = trail.etags[ids[-1].lower()]
@@ -244,7 +259,7 @@ def etag_unchanged(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     Every write gives an entity a new etag; a response example that repeats the old one was
     copied, and readers who reuse it in If-Match get 412.
     """
-    for step, trail in _walk(tutorial):
+    for step, trail in _walk(tutorial, corpus.api.vocabulary):
         writes = [
             r
             for r in step.requests

@@ -38,6 +38,7 @@ class Rule:
     supersedes: frozenset[str] = frozenset()
     dynamic: bool = False  # reported by replay or diff, not by a static check
     stage: str = "lint"  # the command that reports it: lint, run or diff
+    profile: str | None = None  # the profile whose rule it is; None: every API
 
     @property
     def summary(self) -> str:
@@ -71,15 +72,19 @@ def dynamic_rule(rule_id: str, severity: Severity, doc: str, stage: str = "run")
 
 
 def rule(
-    rule_id: str, severity: Severity, supersedes: Iterable[str] = ()
+    rule_id: str,
+    severity: Severity,
+    supersedes: Iterable[str] = (),
+    profile: str | None = None,
 ) -> Callable[[Check], Check]:
-    """Register a check under a stable kebab-case id; its docstring is the rule's doc."""
+    """Register a check under a stable kebab-case id; its docstring is the rule's doc. A
+    profile's rule runs only when that profile is selected."""
 
     def register(check: Check) -> Check:
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} registered twice")
         doc = inspect.cleandoc(check.__doc__ or rule_id)
-        RULES[rule_id] = Rule(rule_id, severity, doc, check, frozenset(supersedes))
+        RULES[rule_id] = Rule(rule_id, severity, doc, check, frozenset(supersedes), profile=profile)
         return check
 
     return register

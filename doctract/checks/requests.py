@@ -3,52 +3,139 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from doctract.checks.registry import Hit, rule
+from doctract.contract import Credential, Operation, Target
 from doctract.corpus import Corpus
 from doctract.findings import Severity
-from doctract.model import Tutorial
-from doctract.urls import split_url
+from doctract.model import CurlRequest, Tutorial
+from doctract.urls import is_host_placeholder, query_pairs, split_url
 
-REQUIRED_HEADERS = ("Authorization", "x-api-key", "x-gw-ims-org-id", "x-sandbox-name")
 _INTERNAL_MARKERS = ("-int.", "-stage.", "-dev.", "-qa.", "localhost", "internal", "127.0.0.1")
+_EXAMPLES = {
+    "authorization": "Bearer {ACCESS_TOKEN}",
+    "content-type": "application/json",
+    "if-match": '"{ETAG}"',
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """A header (or query credential) a request must send, and who says so."""
+
+    name: str
+    example: str
+    source: str  # "the contract's security scheme Bearer", "configuration", ...
+    location: str = "header"
 
 
 @rule("missing-header", Severity.ERROR)
 def missing_header(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request lacks a header the API requires.
 
-    Always Authorization, x-api-key, x-gw-ims-org-id and x-sandbox-name (configurable as
-    `required-headers`); Content-Type when the request has a body; If-Match on PATCH.
+    What is required comes from the OpenAPI contract, per operation: the credentials of its
+    security requirement (any one alternative satisfies it) and its required header
+    parameters, `If-Match` only where the operation declares it; Content-Type when a JSON
+    body is sent. `required-headers` in the configuration replaces the contract's list.
+    Without a contract, only Authorization, and only where most of the doc set sends it.
     """
-    required = corpus.required_headers or REQUIRED_HEADERS
     for step in tutorial.steps:
         for request in step.requests:
             if any(d.code == "curl-unbalanced-quote" for d in request.diagnostics):
                 continue  # the headers after an open quote are not headers; one defect, one finding
-            needed = list(required)
-            if request.body_text is not None:
-                needed.append("Content-Type")
-            if request.method == "PATCH":
-                needed.append("If-Match")
-            for name in needed:
-                if request.header(name) is None:
-                    yield Hit(
-                        request.pos,
-                        f"the {request.method} request has no {name} header",
-                        f"add -H '{name}: {_example(name)}'",
-                    )
+            for need in needs(request, corpus):
+                if _has(request, need):
+                    continue
+                what = "query parameter" if need.location == "query" else "header"
+                yield Hit(
+                    request.pos,
+                    f"the {request.method} request has no {need.name} {what}",
+                    f"add -H '{need.name}: {need.example}'"
+                    if need.location == "header"
+                    else f"add {need.name}={need.example} to the query",
+                    need.source or None,
+                )
 
 
-def _example(name: str) -> str:
-    return {
-        "authorization": "Bearer {ACCESS_TOKEN}",
-        "x-api-key": "{API_KEY}",
-        "x-gw-ims-org-id": "{ORG_ID}",
-        "x-sandbox-name": "{SANDBOX_NAME}",
-        "content-type": "application/json",
-        "if-match": '"{ETAG}"',
-    }.get(name.lower(), "{VALUE}")
+def needs(request: CurlRequest, corpus: Corpus) -> list[Need]:
+    """What this request must send, by configuration, contract or doc-set convention."""
+    found: list[Need] = []
+    examples = {
+        **_EXAMPLES,
+        **{k.lower(): v for k, v in corpus.api.profile.credential_examples.items()},
+    }
+    if corpus.required_headers is not None:
+        found += [
+            Need(n, examples.get(n.lower(), "{VALUE}"), "required-headers in the configuration")
+            for n in corpus.required_headers
+        ]
+    else:
+        target = corpus.api.contracts.resolve(request.method, request.url, corpus.doc_hosts)
+        if target is not None:
+            found += _contract_needs(request, target, examples)
+        elif not corpus.api.contracts and corpus.mostly_sent("authorization"):
+            found.append(
+                Need(
+                    "Authorization",
+                    examples["authorization"],
+                    "most requests of the doc set send it",
+                )
+            )
+    if _json_body(request) and not any(n.name.lower() == "content-type" for n in found):
+        found.append(Need("Content-Type", "application/json", "the request sends a JSON body"))
+    return found
+
+
+def _contract_needs(request: CurlRequest, target: Target, examples: dict[str, str]) -> list[Need]:
+    contract = target.contract
+    op: Operation | None = target.operation
+    security = op.security if op is not None else contract.shared_security
+    headers = op.required_headers() if op is not None else contract.shared_headers
+    where = f"{contract.name}: {op.label}" if op is not None else contract.name
+    found: list[Need] = []
+    if security and not any(all(_has_credential(request, c) for c in alt) for alt in security):
+        for cred in security[0]:
+            example = examples.get(cred.name.lower()) or cred.example()
+            found.append(
+                Need(
+                    cred.name,
+                    example,
+                    f"security scheme {cred.scheme} ({where})",
+                    cred.location,
+                )
+            )
+    named = {n.name.lower() for n in found}
+    for param in headers:
+        if param.key in named:
+            continue
+        found.append(
+            Need(
+                param.name,
+                examples.get(param.key, "{" + param.name.upper().replace("-", "_") + "}"),
+                f"required header parameter ({where})",
+            )
+        )
+    return found
+
+
+def _has_credential(request: CurlRequest, cred: Credential) -> bool:
+    return _has(request, Need(cred.name, "", "", cred.location))
+
+
+def _has(request: CurlRequest, need: Need) -> bool:
+    if need.location == "query":
+        return any(k == need.name for k, _ in query_pairs(split_url(request.url)[2]))
+    if need.location == "cookie":
+        return request.header("Cookie") is not None
+    return request.header(need.name) is not None
+
+
+def _json_body(request: CurlRequest) -> bool:
+    if request.body_text is None:
+        return False
+    text = request.body_text.lstrip()
+    return text.startswith(("{", "[")) or (request.body is not None and request.body.valid)
 
 
 @rule("host-mismatch", Severity.WARNING)
@@ -64,7 +151,7 @@ def host_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     for step in tutorial.steps:
         for request in step.requests:
             host = split_url(request.url)[0].lower()
-            if not host or host == usual or "{" in host:
+            if not host or host == usual or is_host_placeholder(split_url(request.url)[0]):
                 continue
             internal = any(m in host for m in _INTERNAL_MARKERS)
             kind = "an internal host" if internal else "a host"

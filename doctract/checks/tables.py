@@ -53,10 +53,22 @@ def table_field_missing(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
 
 
 def _has_field(doc: JsonDoc, dotted: str) -> bool:
+    """The field is in the body: from the top, or nested (a table may describe the fields of
+    one object of the body, `system` for `prompts.system`)."""
     parts = dotted.split(".")
     if not doc.valid:
         return set(parts) <= keys_in(doc)
-    return _path_exists(doc.value, parts)
+    return _path_anywhere(doc.value, parts)
+
+
+def _path_anywhere(value: Any, parts: list[str]) -> bool:
+    if _path_exists(value, parts):
+        return True
+    if isinstance(value, dict):
+        return any(_path_anywhere(v, parts) for v in value.values())
+    if isinstance(value, list):
+        return any(_path_anywhere(v, parts) for v in value)
+    return False
 
 
 def _path_exists(value: Any, parts: list[str]) -> bool:

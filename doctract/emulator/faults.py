@@ -17,6 +17,8 @@ from dataclasses import dataclass, fields
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from doctract.errors import DoctractError
+
 STATS_PATH = "/__doctract/faults"
 _KEYS = {
     "latency": "latency",
@@ -32,7 +34,7 @@ _KEYS = {
 }
 
 
-class FaultSpecError(ValueError):
+class FaultSpecError(DoctractError, ValueError):
     """A --faults value doctract cannot use."""
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
 from doctract.urls import HEX_ID, UUID
 
@@ -19,7 +20,7 @@ CASSETTE_VERSION = 1
 _STATUS_TEXT = re.compile(r"^\d{3}$")
 
 
-class CassetteError(ValueError):
+class CassetteError(DoctractError, ValueError):
     """A cassette doctract cannot use; `line` is its 1-based line (1 when unknown)."""
 
     def __init__(self, path: Path, line: int, message: str) -> None:

@@ -14,14 +14,17 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import SchemaError
 
 from doctract.checks.registry import Hit, rule
-from doctract.corpus import Corpus, PublishedSchema
+from doctract.corpus import Corpus
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import JsonDoc, Tutorial
+from doctract.profiles.flow_service.facts import PublishedSchema, SpecFacts
 from doctract.urls import ANY_PLACEHOLDER, split_url
 
+PROFILE = "flow-service"
 
-@rule("spec-schema-violation", Severity.ERROR)
+
+@rule("spec-schema-violation", Severity.ERROR, profile=PROFILE)
 def spec_schema_violation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request body breaks the JSON Schema that a spec lookup in the doc set publishes.
 
@@ -29,6 +32,9 @@ def spec_schema_violation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     source connections' `params` against its sourceSpec, flows' `scheduleParams` and
     `transformations[].params` against the flow spec's scheduleSpec and transformationSpecs.
     """
+    facts = corpus.facts
+    if not isinstance(facts, SpecFacts):
+        return
     for step in tutorial.steps:
         for request in step.requests:
             body = request.body
@@ -37,12 +43,12 @@ def spec_schema_violation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             if not isinstance(body.value, dict):
                 continue
             path = split_url(request.url)[1].rstrip("/")
-            for where, instance, schema, what in _targets(path, body.value, corpus):
+            for where, instance, schema, what in _targets(path, body.value, facts):
                 yield from _validate(body, where, instance, schema, what)
 
 
 def _targets(
-    path: str, value: dict[str, Any], corpus: Corpus
+    path: str, value: dict[str, Any], corpus: SpecFacts
 ) -> Iterator[tuple[list[str | int], Any, PublishedSchema, str]]:
     spec_id = _id_of(value.get("connectionSpec"))
     if path.endswith("/connections") and spec_id:

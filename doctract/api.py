@@ -1,0 +1,60 @@
+"""The API a doc set documents: its profile, its contract(s) and the vocabulary learned from
+both. Built once per run from the configuration (this is where contracts are read)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from doctract.contract import Contract, ContractSet, ContractSource
+from doctract.profile import GENERIC, Profile, load_profile
+from doctract.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class Api:
+    profile: Profile = GENERIC
+    contracts: ContractSet = field(default_factory=lambda: ContractSet(()))
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+
+    @classmethod
+    def build(
+        cls, profile_name: str | None, sources: tuple[ContractSource, ...], root: Path | None
+    ) -> Api:
+        """The profile by name, and the contracts given (else the profile's bundled ones)."""
+        profile = load_profile(profile_name)
+        if sources:
+            contracts = ContractSet(_load(s, root) for s in sources)
+        else:
+            contracts = ContractSet(_load(s, None) for s in profile.contracts)
+        return cls(profile, contracts, vocabulary(profile, contracts))
+
+
+def vocabulary(profile: Profile, contracts: ContractSet) -> Vocabulary:
+    params: dict[str, str] = {}
+    for contract in contracts.contracts:
+        for param, collection in contract.collections.items():
+            params.setdefault(param, collection)
+    collections = frozenset(params.values()) | frozenset(profile.id_fields.values())
+    return Vocabulary(
+        collections=collections | profile.lookup_collections if collections else frozenset(),
+        param_collections=params,
+        id_fields=dict(profile.id_fields),
+        lookups=profile.lookup_collections,
+    )
+
+
+_CACHE: dict[tuple[str, float, tuple[str, ...]], Contract] = {}
+
+
+def _load(source: ContractSource, root: Path | None) -> Contract:
+    path = Path(source.path)
+    if root is not None and not path.is_absolute():
+        path = root / path
+    try:
+        key = (str(path.resolve()), path.stat().st_mtime, source.prefixes)
+    except OSError:
+        return Contract.load(ContractSource(str(path), source.prefixes))
+    if key not in _CACHE:
+        _CACHE[key] = Contract.load(ContractSource(str(path), source.prefixes))
+    return _CACHE[key]

@@ -1,0 +1,291 @@
+"""Rules that compare documented requests and responses with the API's OpenAPI contract.
+
+A request is matched to its operation by method and templated path (see
+`doctract.contract.router`); requests no contract owns (another API's, another host's) are
+left alone, and without a contract these rules are silent.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from doctract.checks.registry import Hit, rule
+from doctract.contract import Operation, Target
+from doctract.corpus import Corpus
+from doctract.extractors.jsonparse import locate
+from doctract.findings import Severity
+from doctract.model import CurlRequest, JsonDoc, Step, Tutorial
+from doctract.urls import is_placeholder, query_pairs, split_url
+
+_BROKEN = frozenset({"curl-missing-url", "curl-unbalanced-quote", "curl-missing-command"})
+
+
+def _target(request: CurlRequest, corpus: Corpus) -> Target | None:
+    if not request.url or any(d.code in _BROKEN for d in request.diagnostics):
+        return None
+    return corpus.api.contracts.resolve(request.method, request.url, corpus.doc_hosts)
+
+
+def _json(media: str) -> bool:
+    media = media.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json") or media == "*/*"
+
+
+@rule("unknown-operation", Severity.ERROR)
+def unknown_operation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A request's method and path match no operation of the API's OpenAPI contract.
+
+    The hint names the closest path template (`/connection/{id}` -> `/connections/{connectionId}`)
+    or the methods the path does have. A step with an API format line but no curl command has
+    its API format line checked instead.
+    """
+    for step in tutorial.steps:
+        for request in step.requests:
+            target = _target(request, corpus)
+            if target is not None:
+                yield from _unknown(target, request.method, split_url(request.url)[1], request)
+        fmt = step.api_format
+        if fmt is not None and not step.requests:
+            target = corpus.api.contracts.resolve(fmt.method, fmt.path, corpus.doc_hosts)
+            if target is not None:
+                yield from _unknown(target, fmt.method, fmt.path, None, fmt.pos)
+
+
+def _unknown(
+    target: Target, method: str, path: str, request: CurlRequest | None, pos: Any = None
+) -> Iterator[Hit]:
+    where = request.url_pos if request is not None else pos
+    match = target.match
+    name = target.contract.name
+    if match is None:
+        close = target.contract.router.closest(target.path)
+        yield Hit(
+            where,
+            f"no operation of {name} matches {method} {path}",
+            f"did you mean {close}?" if close else "check the path against the API reference",
+        )
+    elif match.operation is None:
+        allowed = ", ".join(match.allowed)
+        yield Hit(
+            request.pos if request is not None else where,
+            f"{name} has no {method} on {match.template} (it has {allowed})",
+            f"use one of {allowed}",
+        )
+
+
+@rule("request-body-schema", Severity.ERROR)
+def request_body_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A documented request body breaks the operation's request schema in the contract.
+
+    Validated with jsonschema in the OpenAPI dialect (3.0 `nullable` and 3.1 JSON Schema,
+    `$ref`s, `oneOf` with discriminators); a `readOnly` property sent in a request is an error.
+    A placeholder (`"{START_TIME}"`) stands for any value.
+    """
+    for step in tutorial.steps:
+        for request in step.requests:
+            body = request.body
+            if body is None or not body.valid:
+                continue
+            target = _target(request, corpus)
+            op = target.operation if target is not None else None
+            if op is None or target is None:
+                continue
+            media = next((m for m in op.body if _json(m.media) and m.schema), None)
+            if media is None or media.schema is None:
+                continue
+            errors = target.contract.schemas.errors(media.schema, body.value, "request")
+            yield from _schema_hits(body, errors, f"the request schema of {op.label}")
+
+
+def _schema_hits(
+    doc: JsonDoc, errors: list[Any], what: str, skip: frozenset[str] = frozenset()
+) -> Iterator[Hit]:
+    seen: set[int] = set()
+    for error in errors:
+        if error.keyword in skip:
+            continue
+        pos = locate(doc, list(error.path))
+        if pos.line in seen:
+            continue  # one finding a line: the most specific error there
+        seen.add(pos.line)
+        yield Hit(pos, f"{error.field} breaks {what}: {_short(error.message)}", _hint(error))
+
+
+def _short(message: str, limit: int = 200) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+def _hint(error: Any) -> str:
+    kind, expected = error.keyword, error.expected
+    if kind == "required":
+        return "add the required field(s) the contract names"
+    if kind == "type":
+        return f"use a JSON {' or '.join(expected) if isinstance(expected, list) else expected}"
+    if kind == "enum":
+        return f"use one of {', '.join(map(str, expected))}"
+    if kind in ("additionalProperties", "unevaluatedProperties"):
+        return "remove the field, or check its spelling against the contract"
+    if kind == "readOnly":
+        return "remove the field: the API sets it"
+    return "make the example satisfy the contract's schema"
+
+
+def _request_of(step: Step, corpus: Corpus) -> tuple[CurlRequest, Target] | None:
+    """The one request a step's response examples answer (None when that is unclear)."""
+    found = [(r, t) for r in step.requests if (t := _target(r, corpus)) is not None and t.operation]
+    ops = {t.operation.label for _, t in found if t.operation is not None}
+    return found[0] if found and len(ops) == 1 else None
+
+
+@rule("response-example-schema", Severity.WARNING)
+def response_example_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A documented response example breaks the contract's schema for that response.
+
+    The schema is the one of the status the doc states, or of the operation's success
+    response. Docs abbreviate examples, so fields the schema requires may be left out; a value
+    of the wrong type, a value outside an enum, an undeclared field where the schema allows
+    none, or a `writeOnly` field shown are reported.
+    """
+    for step in tutorial.steps:
+        pair = _request_of(step, corpus)
+        if pair is None:
+            continue
+        _, target = pair
+        op = target.operation
+        assert op is not None
+        for response in step.responses:
+            body = response.body
+            if body is None or not body.valid:
+                continue
+            declared = op.response(response.status)
+            if declared is None:
+                continue
+            code, media = declared
+            schema = next((m.schema for m in media if _json(m.media) and m.schema), None)
+            if schema is None:
+                continue
+            errors = target.contract.schemas.errors(schema, body.value, "response")
+            yield from _schema_hits(
+                body, errors, f"the {code} response schema of {op.label}", frozenset({"required"})
+            )
+
+
+@rule("status-undocumented", Severity.WARNING)
+def status_undocumented(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """The doc states a response status the operation does not declare in the contract."""
+    for step in tutorial.steps:
+        pair = _request_of(step, corpus)
+        if pair is None:
+            continue
+        op = pair[1].operation
+        assert op is not None
+        for response in step.responses:
+            if response.status is not None and not op.declares_status(response.status):
+                declared = ", ".join(op.statuses) or "none"
+                yield Hit(
+                    response.pos,
+                    f"the doc states status {response.status} but {op.label} declares {declared}",
+                    "state the status the API answers, or update the contract",
+                )
+
+
+@rule("missing-parameter", Severity.ERROR)
+def missing_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A request lacks a query parameter its operation requires in the contract.
+
+    Required headers are `missing-header`'s; path parameters are part of the path.
+    """
+    for step in tutorial.steps:
+        for request in step.requests:
+            target = _target(request, corpus)
+            op = target.operation if target is not None else None
+            if op is None:
+                continue
+            have = {k for k, _ in query_pairs(split_url(request.url)[2])}
+            for param in op.in_("query"):
+                if param.required and param.name not in have:
+                    yield Hit(
+                        request.url_pos,
+                        f"the request lacks the query parameter {param.name} that "
+                        f"{op.label} requires",
+                        f"add {param.name}={_example(param.schema)} to the URL",
+                    )
+
+
+def _example(schema: Any) -> str:
+    if isinstance(schema, dict):
+        if isinstance(schema.get("enum"), list) and schema["enum"]:
+            return str(schema["enum"][0])
+        if isinstance(schema.get("items"), dict):
+            return _example(schema["items"])
+    return "{VALUE}"
+
+
+@rule("unknown-parameter", Severity.ERROR)
+def unknown_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A request sends a query parameter its operation does not have (a typo such as
+    `mdoe=draft`), or a value the parameter's schema does not allow (`op=publish` where the
+    contract says `PUBLISH`). Placeholders stand for any value."""
+    for step in tutorial.steps:
+        for request in step.requests:
+            target = _target(request, corpus)
+            op = target.operation if target is not None else None
+            if op is None or target is None:
+                continue
+            yield from _query_hits(request, op, target)
+
+
+def _query_hits(request: CurlRequest, op: Operation, target: Target) -> Iterator[Hit]:
+    known = op.in_("query")
+    names = [p.name for p in known]
+    for key, value in query_pairs(split_url(request.url)[2]):
+        param = op.parameter("query", key) or op.parameter("query", key.removesuffix("[]"))
+        if param is None:
+            if _free_form(known):
+                continue
+            close = difflib.get_close_matches(key, names, 1, 0.6)
+            yield Hit(
+                request.url_pos,
+                f"{op.label} has no query parameter {key}",
+                f"did you mean {close[0]}?"
+                if close
+                else (f"its query parameters: {', '.join(names)}" if names else "it takes none"),
+            )
+            continue
+        if not value or is_placeholder(value) or "{" in value:
+            continue
+        for error in target.contract.schemas.value_errors(
+            param.schema, _typed(value, param.schema)
+        ):
+            yield Hit(
+                request.url_pos,
+                f"{key}={value} is not allowed by {op.label}: {_short(error.message)}",
+                _hint(error),
+            )
+            break
+
+
+def _free_form(params: tuple[Any, ...]) -> bool:
+    """An object-typed query parameter (`style: form, explode`) takes any key."""
+    return any(isinstance(p.schema, dict) and p.schema.get("type") == "object" for p in params)
+
+
+def _typed(value: str, schema: Any) -> Any:
+    """A query value as the schema's type would read it ("5" for an integer is 5)."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    kinds = kind if isinstance(kind, list) else [kind]
+    if "array" in kinds:
+        return [_typed(v, schema.get("items") or {}) for v in value.split(",")]
+    if "integer" in kinds and value.lstrip("-").isdigit():
+        return int(value)
+    if "number" in kinds:
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    if "boolean" in kinds and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value

@@ -1,0 +1,223 @@
+"""The API contract: the OpenAPI documents doctract learns operations, headers, schemas and ids
+from. Generic stages use `ContractSet` and never look into a document themselves."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from doctract.contract.build import build_operations, server_bases
+from doctract.contract.dialect import as_json_schema
+from doctract.contract.document import ContractError, parse_document, read_document
+from doctract.contract.model import Credential, Media, Operation, Parameter
+from doctract.contract.router import Match, Router, segments
+from doctract.contract.validation import SchemaError, Schemas
+from doctract.urls import is_host_placeholder, split_url
+
+
+@dataclass(frozen=True, slots=True)
+class ContractSource:
+    """Where a contract is and what it owns: URL prefixes (`https://api.x.com/v1`) or path
+    prefixes (`/v1`); none means every request to its servers' hosts and base paths."""
+
+    path: str
+    prefixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A documented request resolved against a contract."""
+
+    contract: Contract
+    path: str  # the path as the contract's templates see it
+    match: Match | None
+
+    @property
+    def operation(self) -> Operation | None:
+        return self.match.operation if self.match else None
+
+
+class Contract:
+    """One OpenAPI document, ready for matching and validation."""
+
+    def __init__(self, name: str, document: dict[str, Any], prefixes: Sequence[str] = ()) -> None:
+        self.name = name
+        self.document = as_json_schema(document)
+        self.operations = build_operations(self.document, name)
+        self.router = Router(self.operations)
+        self.servers = server_bases(self.document)
+        self.hosts = frozenset(h.lower() for h, _ in self.servers if h)
+        self.bases = tuple(sorted({b for _, b in self.servers}, key=len, reverse=True))
+        self.prefixes = tuple(_prefix(p) for p in prefixes)
+
+    @classmethod
+    def load(cls, source: ContractSource, root: Path | None = None) -> Contract:
+        path = Path(source.path)
+        if root is not None and not path.is_absolute():
+            path = root / path
+        return cls(path.name, read_document(path), source.prefixes)
+
+    @classmethod
+    def from_text(cls, text: str, name: str, prefixes: Sequence[str] = ()) -> Contract:
+        return cls(name, parse_document(text, name), prefixes)
+
+    @cached_property
+    def schemas(self) -> Schemas:
+        return Schemas(self.document)
+
+    def _host_ok(self, host: str, extra_hosts: frozenset[str]) -> bool:
+        return (
+            not host
+            or is_host_placeholder(host)
+            or not self.hosts
+            or host.lower() in self.hosts
+            or host.lower() in extra_hosts
+        )
+
+    def owned_path(
+        self, host: str, path: str, extra_hosts: frozenset[str] = frozenset()
+    ) -> str | None:
+        """The path relative to the contract's base path when the contract owns the request;
+        None when it is another API's."""
+        if not host:
+            pass  # a path written alone (an API format line): relative to any base path
+        elif self.prefixes:
+            if not any(_prefix_matches(p, host, path) for p in self.prefixes):
+                return None
+        elif not self._host_ok(host, extra_hosts):
+            return None
+        for base in self.bases:
+            if not base:
+                return path
+            if path == base or path.startswith(base + "/"):
+                return path[len(base) :] or "/"
+        if not host or is_host_placeholder(host) or self.prefixes:
+            return path  # a path written without the base path (`POST /connections`)
+        return None
+
+    def resolve(
+        self, method: str, url: str, extra_hosts: frozenset[str] = frozenset()
+    ) -> Target | None:
+        host, path, _ = split_url(url)
+        owned = self.owned_path(host, path, extra_hosts)
+        if owned is None:
+            return None
+        relative = not host or is_host_placeholder(host) or owned == path
+        return Target(self, owned, self.router.match(method, owned, relative=relative))
+
+    @cached_property
+    def collections(self) -> dict[str, str]:
+        """Path parameter -> the collection segment before it (`connectionId` ->
+        `connections`), from the path templates."""
+        found: dict[str, str] = {}
+        for op in self.operations:
+            segs = segments(op.template)
+            for literal, nxt in itertools.pairwise(segs):
+                if "{" not in literal and nxt.startswith("{") and nxt.endswith("}"):
+                    found.setdefault(nxt[1:-1], literal)
+        return found
+
+    @cached_property
+    def collection_names(self) -> frozenset[str]:
+        return frozenset(self.collections.values())
+
+    def delete_for(self, create: Operation) -> Operation | None:
+        """The DELETE on the item path of what a POST to a collection creates."""
+        for op in self.operations:
+            if op.method == "DELETE" and _is_item_of(op.template, create.template):
+                return op
+        return None
+
+    @cached_property
+    def shared_security(self) -> tuple[tuple[Credential, ...], ...]:
+        """The security every operation requires (for a request that matches none)."""
+        values = {op.security for op in self.operations}
+        return values.pop() if len(values) == 1 else ()
+
+    @cached_property
+    def shared_headers(self) -> tuple[Parameter, ...]:
+        """Required header parameters every operation declares."""
+        ops = list(self.operations)
+        if not ops:
+            return ()
+        common = {p.key: p for p in ops[0].required_headers()}
+        for op in ops[1:]:
+            keys = {p.key for p in op.required_headers()}
+            common = {k: v for k, v in common.items() if k in keys}
+        return tuple(common.values())
+
+
+def _is_item_of(item: str, collection: str) -> bool:
+    segs, coll = segments(item), segments(collection)
+    return (
+        len(segs) == len(coll) + 1
+        and segs[:-1] == coll
+        and segs[-1].startswith("{")
+        and segs[-1].endswith("}")
+    )
+
+
+def _prefix(text: str) -> tuple[str | None, str]:
+    if "://" in text:
+        host, path, _ = split_url(text)
+        return host.lower() or None, path.rstrip("/")
+    return None, "/" + text.strip("/") if text.strip("/") else ""
+
+
+def _prefix_matches(prefix: tuple[str | None, str], host: str, path: str) -> bool:
+    want_host, want_path = prefix
+    if want_host and host and not is_host_placeholder(host) and host.lower() != want_host:
+        return False
+    return not want_path or path == want_path or path.startswith(want_path + "/")
+
+
+class ContractSet:
+    """The contracts of a doc set; each request belongs to the first that owns it."""
+
+    def __init__(self, contracts: Iterable[Contract]) -> None:
+        self.contracts = tuple(contracts)
+
+    @classmethod
+    def load(cls, sources: Sequence[ContractSource], root: Path | None = None) -> ContractSet:
+        return cls(Contract.load(source, root) for source in sources)
+
+    def resolve(
+        self, method: str, url: str, extra_hosts: frozenset[str] = frozenset()
+    ) -> Target | None:
+        """The request's contract and operation; None when no contract owns it. When several
+        own it, the first whose templates match wins."""
+        first: Target | None = None
+        for contract in self.contracts:
+            target = contract.resolve(method, url, extra_hosts)
+            if target is None:
+                continue
+            if target.match is not None:
+                return target
+            first = first or target
+        return first
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        return frozenset().union(*(c.hosts for c in self.contracts))
+
+    def __bool__(self) -> bool:
+        return bool(self.contracts)
+
+
+__all__ = [
+    "Contract",
+    "ContractError",
+    "ContractSet",
+    "ContractSource",
+    "Credential",
+    "Match",
+    "Media",
+    "Operation",
+    "Parameter",
+    "SchemaError",
+    "Target",
+]

@@ -1,0 +1,194 @@
+"""Operations from an OpenAPI document (already in JSON Schema 2020-12, see `dialect`)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from doctract.contract.dialect import operations
+from doctract.contract.model import Credential, Media, Operation, Parameter
+
+
+def pointer(*parts: str) -> str:
+    """A JSON pointer from unescaped parts."""
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def resolve(document: dict[str, Any], obj: Any, where: str) -> tuple[Any, str]:
+    """Follow local `$ref`s (`#/components/...`); (object, its pointer). A reference doctract
+    cannot follow (another file) gives ({}, where): nothing is checked against it."""
+    seen = 0
+    while isinstance(obj, dict) and isinstance(obj.get("$ref"), str) and seen < 32:
+        ref = obj["$ref"]
+        if not ref.startswith("#/"):
+            return {}, where
+        target: Any = document
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            target = target.get(part) if isinstance(target, dict) else None
+            if target is None:
+                return {}, where
+        obj, where, seen = target, ref[1:], seen + 1
+    return obj, where
+
+
+def server_bases(document: dict[str, Any]) -> tuple[tuple[str | None, str], ...]:
+    """(host or None, base path) of each server; variables take their defaults."""
+    found: list[tuple[str | None, str]] = []
+    for server in document.get("servers") or [{"url": "/"}]:
+        if not isinstance(server, dict):
+            continue
+        for url in _expand(str(server.get("url", "/")), server.get("variables") or {}):
+            if "//" in url:
+                parts = urlsplit(url)
+                host, base = parts.hostname, parts.path.rstrip("/")
+            else:
+                host, base = None, "/" + url.strip("/") if url.strip("/") else ""
+            if (host, base) not in found:
+                found.append((host, base))
+    return tuple(found) or ((None, ""),)
+
+
+def _expand(url: str, variables: dict[str, Any]) -> list[str]:
+    """Every URL a server's variables allow (their enums, else their defaults)."""
+    urls = [url]
+    for name, var in variables.items():
+        if not isinstance(var, dict):
+            continue
+        values = var.get("enum") or [var.get("default", "")]
+        urls = [u.replace("{" + str(name) + "}", str(v)) for u in urls for v in values]
+    return urls
+
+
+def security_schemes(document: dict[str, Any]) -> dict[str, Credential]:
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    found: dict[str, Credential] = {}
+    for name, raw in schemes.items():
+        scheme, _ = resolve(document, raw, pointer("components", "securitySchemes", name))
+        if not isinstance(scheme, dict):
+            continue
+        kind = str(scheme.get("type", ""))
+        if kind == "apiKey":
+            found[name] = Credential(
+                name, str(scheme.get("in", "header")), str(scheme.get("name", "")), "apiKey"
+            )
+        elif kind == "http":
+            http = str(scheme.get("scheme", "bearer")).lower()
+            prefix = {"bearer": "Bearer", "basic": "Basic", "digest": "Digest"}.get(http, "")
+            found[name] = Credential(name, "header", "Authorization", http, prefix)
+        elif kind in ("oauth2", "openIdConnect"):
+            found[name] = Credential(name, "header", "Authorization", kind, "Bearer")
+    return found
+
+
+def build_operations(document: dict[str, Any], api: str) -> tuple[Operation, ...]:
+    schemes = security_schemes(document)
+    default_security = document.get("security")
+    built = []
+    for template, method, item, op in operations(document):
+        where = pointer("paths", template, method.lower())
+        params: dict[tuple[str, str], Parameter] = {}
+        for scope, raw_list in ((pointer("paths", template), item), (where, op)):
+            for index, raw in enumerate(raw_list.get("parameters") or []):
+                param, _ = resolve(document, raw, f"{scope}/parameters/{index}")
+                if not isinstance(param, dict) or "name" not in param:
+                    continue
+                p = Parameter(
+                    str(param["name"]),
+                    str(param.get("in", "query")),
+                    bool(param.get("required")) or param.get("in") == "path",
+                    param.get("schema"),
+                )
+                params[(p.location, p.key)] = p  # operation-level parameters win
+        body, body_required = _body(document, op, where)
+        security = op.get("security", default_security)
+        built.append(
+            Operation(
+                api=api,
+                method=method,
+                template=_normal(template),
+                operation_id=str(op.get("operationId", "")),
+                parameters=tuple(params.values()),
+                body=body,
+                body_required=body_required,
+                responses=_responses(document, op, where),
+                security=_security(security, schemes),
+                pointer=where,
+                links=_links(document, op, where),
+            )
+        )
+    return tuple(built)
+
+
+def _normal(template: str) -> str:
+    return "/" + template.strip("/") if template.strip("/") else "/"
+
+
+def _body(
+    document: dict[str, Any], op: dict[str, Any], where: str
+) -> tuple[tuple[Media, ...], bool]:
+    if "requestBody" not in op:
+        return (), False
+    body, body_at = resolve(document, op["requestBody"], where + "/requestBody")
+    if not isinstance(body, dict):
+        return (), False
+    return _media(body, body_at), bool(body.get("required"))
+
+
+def _media(obj: dict[str, Any], at: str) -> tuple[Media, ...]:
+    content = obj.get("content") or {}
+    return tuple(
+        Media(
+            str(media), f"{at}{pointer('content', str(media))}/schema" if "schema" in spec else None
+        )
+        for media, spec in content.items()
+        if isinstance(spec, dict)
+    )
+
+
+def _responses(
+    document: dict[str, Any], op: dict[str, Any], where: str
+) -> tuple[tuple[str, tuple[Media, ...]], ...]:
+    found = []
+    for code, raw in (op.get("responses") or {}).items():
+        response, at = resolve(document, raw, f"{where}{pointer('responses', str(code))}")
+        found.append((str(code), _media(response, at) if isinstance(response, dict) else ()))
+    return tuple(found)
+
+
+def _security(
+    requirement: Any, schemes: dict[str, Credential]
+) -> tuple[tuple[Credential, ...], ...]:
+    """Alternatives of credentials; an empty alternative (`{}`) means anonymous is allowed,
+    so nothing is required."""
+    if not isinstance(requirement, list):
+        return ()
+    alternatives = []
+    for alternative in requirement:
+        if not isinstance(alternative, dict) or not alternative:
+            return ()
+        creds = tuple(schemes[name] for name in alternative if name in schemes)
+        if creds:
+            alternatives.append(creds)
+    return tuple(alternatives)
+
+
+def _links(document: dict[str, Any], op: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]:
+    """(parameter, response body field) pairs that links of success responses declare:
+    `{"connectionId": "$response.body#/id"}` says the id created here is a connectionId."""
+    pairs: list[tuple[str, str]] = []
+    for code, raw in (op.get("responses") or {}).items():
+        if not str(code).startswith("2"):
+            continue
+        response, _ = resolve(document, raw, where)
+        if not isinstance(response, dict):
+            continue
+        for link_raw in (response.get("links") or {}).values():
+            link, _ = resolve(document, link_raw, where)
+            params = link.get("parameters") if isinstance(link, dict) else None
+            for name, expr in (params or {}).items():
+                if isinstance(expr, str) and expr.startswith("$response.body#/"):
+                    pair = (str(name), expr.removeprefix("$response.body#/"))
+                    if pair not in pairs:
+                        pairs.append(pair)
+    return tuple(pairs)

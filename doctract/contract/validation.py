@@ -1,0 +1,169 @@
+"""Validating documented bodies and parameter values against the contract's schemas.
+
+One jsonschema validator per schema pointer, built on first use and cached. The document is
+registered whole, so every `#/components/...` reference resolves. Requests must not send
+`readOnly` properties and responses must not show `writeOnly` ones (OpenAPI's rule for both
+versions); placeholders (`"{START_TIME}"`) stand for any value, so a placeholder where a number
+or an enum value is due is not an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.validators import extend
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from doctract.urls import ANY_PLACEHOLDER
+
+_ROOT = "urn:doctract:contract"
+_TOLERATED_FOR_PLACEHOLDERS = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "multipleOf",
+    }
+)
+
+
+def _read_only(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if value is True:
+        yield ValidationError("is read-only: the API sets it, a request must not send it")
+
+
+def _write_only(
+    validator: Any, value: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if value is True:
+        yield ValidationError("is write-only: the API never returns it")
+
+
+_VALIDATORS = {
+    "request": extend(Draft202012Validator, {"readOnly": _read_only}),  # type: ignore[no-untyped-call]
+    "response": extend(Draft202012Validator, {"writeOnly": _write_only}),  # type: ignore[no-untyped-call]
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaError:
+    """One way an instance breaks a schema: where (a path into the instance) and why."""
+
+    path: tuple[str | int, ...]
+    message: str
+    keyword: str
+    expected: Any
+
+    @property
+    def field(self) -> str:
+        return ".".join(str(p) for p in self.path) or "the body"
+
+
+class Schemas:
+    """Validators over one contract document (JSON Schema 2020-12)."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        self._registry: Registry[Any] = Registry().with_resource(_ROOT, resource)
+        self._document = document
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def validator(self, pointer: str, direction: str) -> Any:
+        key = (pointer, direction)
+        found = self._cache.get(key)
+        if found is None:
+            found = _VALIDATORS[direction]({"$ref": f"{_ROOT}#{pointer}"}, registry=self._registry)
+            self._cache[key] = found
+        return found
+
+    def errors(self, pointer: str, instance: Any, direction: str) -> list[SchemaError]:
+        """Every error of `instance` against the schema at `pointer`, most specific first;
+        an error a placeholder explains is dropped."""
+        try:
+            raw = list(self.validator(pointer, direction).iter_errors(instance))
+        except Exception:  # an unresolvable or broken schema checks nothing
+            return []
+        found: list[SchemaError] = []
+        for error in raw:
+            for leaf in _leaves(error):
+                if _placeholder_explains(leaf):
+                    continue
+                found.append(
+                    SchemaError(
+                        tuple(leaf.absolute_path),
+                        leaf.message,
+                        str(leaf.validator),
+                        leaf.validator_value,
+                    )
+                )
+        unique = list({(e.path, e.message): e for e in found}.values())
+        return sorted(unique, key=lambda e: (len(e.path), [str(p) for p in e.path]))
+
+    def value_errors(self, schema: Any, value: Any) -> list[SchemaError]:
+        """Errors of a parameter value (given inline schema, possibly with $refs)."""
+        if not isinstance(schema, dict):
+            return []
+        key = (repr(sorted(schema.items(), key=str)), "value")
+        validator = self._cache.get(key)
+        if validator is None:
+            wrapped = {**schema, "$id": f"{_ROOT}/parameter"} if "$ref" not in schema else schema
+            validator = _VALIDATORS["request"](wrapped, registry=self._registry)
+            self._cache[key] = validator
+        try:
+            return [
+                SchemaError(tuple(e.absolute_path), e.message, str(e.validator), e.validator_value)
+                for e in validator.iter_errors(value)
+                if not _placeholder_explains(e)
+            ]
+        except Exception:
+            return []
+
+
+def _leaves(error: ValidationError) -> Iterator[ValidationError]:
+    """For oneOf/anyOf failures, the errors of the branch that came closest; else itself."""
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        by_branch: dict[int, list[ValidationError]] = {}
+        for sub in error.context:
+            branch = sub.schema_path[0] if sub.schema_path else 0
+            by_branch.setdefault(int(branch), []).append(sub)
+        # a `type: null` branch is never the one the author meant
+        meant = {
+            k: v
+            for k, v in by_branch.items()
+            if not all(e.validator == "type" and e.validator_value == "null" for e in v)
+        } or by_branch
+        # the branch whose errors are deepest (it matched the most) and fewest
+        best = min(
+            meant.values(),
+            key=lambda errs: (-max(len(e.absolute_path) for e in errs), len(errs)),
+        )
+        if len(meant) > 1 and all(
+            e.validator == "type" and len(e.absolute_path) == len(error.absolute_path) for e in best
+        ):
+            yield error
+            return
+        for sub in best:
+            yield from _leaves(sub)
+        return
+    yield error
+
+
+def _placeholder_explains(error: ValidationError) -> bool:
+    instance = error.instance
+    return (
+        error.validator in _TOLERATED_FOR_PLACEHOLDERS
+        and isinstance(instance, str)
+        and bool(ANY_PLACEHOLDER.fullmatch(instance.strip()))
+    )

@@ -1,0 +1,1 @@
+"""Profiles shipped with doctract (each found through the `doctract.profiles` entry point)."""

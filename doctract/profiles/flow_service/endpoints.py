@@ -1,0 +1,56 @@
+"""Flow Service rules about where a step sends its action (publish, enable, ...)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from doctract.checks.registry import Hit, rule
+from doctract.corpus import Corpus
+from doctract.findings import Severity
+from doctract.model import Step, Tutorial
+from doctract.urls import query_pairs, split_url
+
+PROFILE = "flow-service"
+
+
+def step_entity(step: Step, corpus: Corpus) -> str | None:
+    """The collection a step is about: its heading first, then its API format."""
+    named = corpus.api.profile.collection_in_text(step.title)
+    if named:
+        return named
+    if step.api_format is not None:
+        found = corpus.api.vocabulary.collections_in_path(step.api_format.path)
+        if found:
+            return found[-1][0]
+    return None
+
+
+@rule(
+    "publish-endpoint-mismatch",
+    Severity.ERROR,
+    supersedes=("api-format-mismatch", "prose-endpoint-mismatch", "unknown-parameter"),
+    profile=PROFILE,
+)
+def publish_endpoint_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """An action (publish, enable, ...) is sent to another collection than the step's entity.
+
+    For example `/connections/{id}/action?op=publish` in a section about source connections:
+    the API answers 404 because the id is not a base connection.
+    """
+    vocabulary = corpus.api.vocabulary
+    for step in tutorial.steps:
+        entity = step_entity(step, corpus)
+        if entity is None:
+            continue
+        for request in step.requests:
+            _, path, _ = split_url(request.url)
+            target = vocabulary.action_target(path)
+            if target is None or target[0] == entity:
+                continue
+            op = dict(query_pairs(split_url(request.url)[2])).get("op", "the action")
+            yield Hit(
+                request.url_pos,
+                f"{op} is sent to /{target[0]}/ but this step is about {entity}",
+                f"use /{entity}/{{ID}}/action",
+                f"heading: {step.title}",
+            )

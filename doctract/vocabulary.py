@@ -1,0 +1,64 @@
+"""The nouns of an API: its collections, the path parameters and body fields that carry their
+ids, and the lookups that publish ids. Learned from the contract's path templates, completed by
+the profile; without either, a path segment followed by an id-like segment is a collection.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from doctract.urls import HEX_ID, UUID, is_placeholder, segments
+
+_ID_SUFFIX = re.compile(r"^(?P<stem>.+?)(?:Ids?|_ids?|_uids?|Uids?)$")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    collections: frozenset[str] = frozenset()  # empty: not known, guess from id-like segments
+    param_collections: Mapping[str, str] = field(
+        default_factory=dict
+    )  # connectionId -> connections
+    id_fields: Mapping[str, str] = field(default_factory=dict)  # body field -> collection
+    lookups: frozenset[str] = frozenset()  # collections whose GETs publish ids
+
+    def collections_in_path(self, path: str) -> list[tuple[str, str | None]]:
+        """[(collection, id-or-None)] for each collection segment of a path."""
+        segs = segments(path)
+        found: list[tuple[str, str | None]] = []
+        for i, seg in enumerate(segs):
+            nxt = segs[i + 1] if i + 1 < len(segs) else None
+            if self.collections:
+                if seg in self.collections:
+                    entity = nxt if nxt not in self.collections and nxt != "action" else None
+                    found.append((seg, entity))
+            elif nxt is not None and _id_like(nxt) and not _id_like(seg):
+                found.append((seg, nxt))
+        return found
+
+    def collection_of_field(self, key: str) -> str | None:
+        """The collection whose ids a body field holds (`flowId`, `sourceConnectionIds`)."""
+        if key in self.id_fields:
+            return self.id_fields[key]
+        singular = key[:-1] if key.endswith(("Ids", "_ids", "_uids", "Uids")) else key
+        return self.param_collections.get(singular)
+
+    def action_target(self, path: str) -> tuple[str, int] | None:
+        """For `/x/{id}/action`, the collection x and its segment index."""
+        segs = segments(path)
+        if len(segs) >= 3 and segs[-1] == "action":
+            return segs[-3], len(segs) - 3
+        return None
+
+    def known(self, collection: str | None) -> bool:
+        return bool(collection) and (collection in self.collections or not self.collections)
+
+
+def _id_like(seg: str) -> bool:
+    return bool(
+        UUID.fullmatch(seg)
+        or HEX_ID.fullmatch(seg)
+        or is_placeholder(seg)
+        or (seg.startswith("{") and seg.endswith("}"))
+    )
