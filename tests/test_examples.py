@@ -36,6 +36,7 @@ PLANTED = {
     (360, "curl-unknown-flag"),
     (361, "id-not-from-earlier-step"),
     (376, "unclosed-fence"),
+    (379, "json-elided"),  # inside the unclosed block: `…` for the fields left out
 }
 
 

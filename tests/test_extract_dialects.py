@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import lint_text
 from doctract.extractors import extract
 from doctract.extractors.curl import looks_like_curl, parse_curl
+from doctract.extractors.jsonparse import parse_json
 from doctract.model import SourceLine
 
 
@@ -192,3 +194,71 @@ def test_a_url_followed_by_curl_options_lost_its_curl() -> None:
     assert looks_like_curl(block("'https://x.io/a' \\\n  -H 'A: b'"))
     assert looks_like_curl(block("https://x.io/a\n-H 'A: b'"))
     assert looks_like_curl(block("https://x.io/a -H 'A: b'"))
+
+
+# --- elided JSON -----------------------------------------------------------------------------
+
+
+def test_elided_json_is_one_info_diagnostic_not_a_cascade() -> None:
+    doc = parse_json(
+        block("""{
+  "hits": [
+    …
+  ],
+  …
+  "facetDistribution": {
+    "genres": {
+      "Classics": 6,
+      …
+    }
+  },
+  "query": "x"
+}""")
+    )
+    assert not doc.valid
+    assert [(e.code, e.pos.line, e.pos.column) for e in doc.errors] == [("json-elided", 12, 5)]
+    assert "3 places" in doc.errors[0].message
+
+
+def test_elisions_in_every_position() -> None:
+    for text in (
+        '{ "hits": [ ... ], "query": "x" }',
+        "{ ... }",
+        "[...]",
+        '[{"a": 1}, ...]',
+        '{"a": 1, ...}',
+        '{"a": ...}',
+        '{"a": 1,\n ....\n}',
+        '{"a": [1, 2, …,]}',
+    ):
+        doc = parse_json(block(text))
+        assert [e.code for e in doc.errors] == ["json-elided"], text
+
+
+def test_a_string_of_dots_is_a_string() -> None:
+    doc = parse_json(block('{"overview": "...", "title": "…", "n": "a...b"}'))
+    assert doc.valid and doc.errors == ()
+
+
+def test_real_syntax_errors_beside_an_elision_are_still_reported() -> None:
+    doc = parse_json(
+        block("""{
+  "hits": [ … ],
+  "query": 'x',
+  "limit": 20,
+}""")
+    )
+    assert [(e.code, e.pos.line) for e in doc.errors] == [
+        ("json-elided", 11),
+        ("json-syntax", 12),
+        ("json-syntax", 13),
+    ]
+
+
+def test_elided_json_in_a_document_is_one_info_finding() -> None:
+    text = (
+        "# T\n\n## Search\n\n**Response**\n\n```json\n"
+        '{\n  "hits": [ … ],\n  "query": "x"\n  …\n}\n```\n'
+    )
+    found = [(f.rule, f.line) for f in lint_text(text).findings if f.rule.startswith("json")]
+    assert found == [("json-elided", 9)]

@@ -78,7 +78,22 @@ def json_syntax(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """
     for doc in json_docs(tutorial):
         for error in doc.errors:
-            yield Hit(error.pos, error.message, error.hint)
+            if error.code == "json-syntax":
+                yield Hit(error.pos, error.message, error.hint)
+
+
+@rule("json-elided", Severity.INFO)
+def json_elided(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A JSON example leaves parts out with `...` or `…`.
+
+    `{"hits": [ … ], "query": "x"}` is a common way to show the part that matters; it is one
+    finding per block (at the first elision), not a syntax error at each `…`. Real syntax errors
+    elsewhere in the block are still `json-syntax`. A string such as `"..."` is fine.
+    """
+    for doc in json_docs(tutorial):
+        for error in doc.errors:
+            if error.code == "json-elided":
+                yield Hit(error.pos, error.message, error.hint)
 
 
 def _curl_rule(code: str) -> None:

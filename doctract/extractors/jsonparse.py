@@ -26,6 +26,7 @@ _TOKEN = re.compile(
    |(?P<num>-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.]))
    |(?P<lit>(?:true|false|null)(?![\w.]))
    |(?P<punct>[{}\[\]:,])
+   |(?P<ell>(?:\.{3,}|…)(?=[\s{}\[\]:,"]|$))
    |(?P<word>[^\s{}\[\]:,"]+)
     """,
     re.VERBOSE,
@@ -76,6 +77,7 @@ class _Walker:
         self.toks = toks
         self.i = 0
         self.errors: list[tuple[int, int, str, str]] = []
+        self.elided: list[_Tok] = []  # where `...` or `…` stands for left-out parts
         self.paths: dict[Path, tuple[int, int]] = {}
 
     def peek(self) -> _Tok | None:
@@ -132,6 +134,9 @@ class _Walker:
             self.arr(path, depth)
         elif kind in ("str", "num", "lit"):
             self.i += 1
+        elif kind == "ell":
+            self.elided.append(tok)
+            self.i += 1
         elif kind == "ph":
             self.error(tok, f"bare placeholder {tok.text} is not a JSON value",
                        f'quote it: "{tok.text}"')
@@ -162,6 +167,12 @@ class _Walker:
                 self.i += 1
                 return
             key: str | None = None
+            if tok.kind == "ell":  # `{ ..., "query": "x" }`: members left out
+                self.elided.append(tok)
+                self.i += 1
+                if not self.after_item("}", path):
+                    return
+                continue
             if tok.kind == "str":
                 key = _unquote(tok.text)
                 self.i += 1
@@ -228,10 +239,14 @@ class _Walker:
             self.i += 1
             nxt = self.peek()
             if nxt is not None and nxt.kind == closer:
-                self.error(tok, f"trailing comma before '{closer}'", "remove the comma")
+                if prev is None or prev.kind != "ell":  # `…,` before the closer is elision too
+                    self.error(tok, f"trailing comma before '{closer}'", "remove the comma")
                 self.i += 1
                 return False
             return True
+        elided = prev is not None and (prev.kind == "ell" or tok.kind == "ell")
+        if elided and prev is not None and tok.line > prev.line:
+            return True  # an elision on its own line needs no comma around it
         if prev is not None and tok.line > prev.line and tok.kind in ("str", "{", "[", "num", "lit"):
             self.error(prev, f"missing ',' after {_describe(prev)}", "add a comma", at_end=True)
             return True
@@ -288,6 +303,18 @@ def _errors(lines: Sequence[SourceLine], texts: list[str], exc: ValueError) -> t
         Diagnostic("json-syntax", f"invalid JSON: {msg}", _source_pos(lines, li, col), hint)
         for li, col, msg, hint in walker.errors
     ]
+    if walker.elided:
+        first = walker.elided[0]
+        places = len(walker.elided)
+        found.append(Diagnostic(
+            "json-elided",
+            f"the JSON example leaves parts out with `{first.text}`"
+            + (f" ({places} places)" if places > 1 else "")
+            + ", so readers cannot paste it and tests cannot compare it",
+            _source_pos(lines, first.line, first.col),
+            "fine for an illustration; where readers copy the example, show it in full"))
+        found.sort(key=lambda d: (d.pos.line, d.pos.column))
+        return tuple(found)
     if not found:  # the walker is lenient somewhere json is not: trust json's own report
         li = getattr(exc, "lineno", 1) - 1
         col = getattr(exc, "colno", 1) - 1
