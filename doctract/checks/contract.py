@@ -226,9 +226,10 @@ def _example(schema: Any) -> str:
 
 @rule("unknown-parameter", Severity.ERROR)
 def unknown_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
-    """A request sends a query parameter its operation does not have (a typo such as
-    `mdoe=draft`), or a value the parameter's schema does not allow (`op=publish` where the
-    contract says `PUBLISH`). Placeholders stand for any value."""
+    """A request sends a query parameter its operation lacks, or a value it does not allow.
+
+    A typo such as `mdoe=draft`, or `op=publish` where the contract says `PUBLISH`.
+    Placeholders stand for any value."""
     for step in tutorial.steps:
         for request in step.requests:
             target = _target(request, corpus)
