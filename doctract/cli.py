@@ -268,11 +268,15 @@ def rules_command(markdown: bool) -> None:
     show_default=True,
     help="Folder for the .feature files.",
 )
-def generate(paths: tuple[str, ...], out: str) -> None:
+@_api_options
+def generate(
+    paths: tuple[str, ...], out: str, openapi: tuple[str, ...], profile: str | None
+) -> None:
     """Write one Gherkin feature per tutorial (pytest-bdd), deterministic and readable."""
     from doctract.replay.generate import generate as write_features
 
-    result = write_features(list(paths), Path(out))
+    config = _with_api(_config(None, None, None), openapi, profile)
+    result = write_features(list(paths), Path(out), config)
     for problem in result.problems:
         click.echo(f"{problem.path}:{problem.line}: {problem.rule}: {problem.message}", err=True)
     click.echo(f"{len(result.written)} features in {out}")
@@ -322,6 +326,7 @@ def generate(paths: tuple[str, ...], out: str) -> None:
     show_default=True,
     help="A progress bar on a terminal, one line per tutorial otherwise (on stderr).",
 )
+@_api_options
 def run_command(
     paths: tuple[str, ...],
     record: str,
@@ -335,6 +340,8 @@ def run_command(
     history: str | None,
     workers: str | None,
     progress: bool,
+    openapi: tuple[str, ...],
+    profile: str | None,
 ) -> None:
     """Replay tutorials (docs or generated features) against cassettes or a live API.
 
@@ -347,7 +354,19 @@ def run_command(
         raise click.UsageError("use --live URL or --emulator, not both")
     if workers is not None and workers != "auto" and not workers.isdigit():
         raise click.UsageError(f"--workers must be a number or auto, not {workers!r}")
+    config = _with_api(_config(None, None, None), openapi, profile)
+    if emulator:
+        from doctract.lint import api_of
+
+        chosen = api_of(config).profile
+        if not chosen.emulator:
+            raise click.UsageError(
+                f"--emulator: the {chosen.name} profile has no emulator; use --live URL "
+                "(select a profile with one, e.g. --profile flow-service)"
+            )
     options = ReplayOptions(
+        openapi=tuple(str(Path(p).resolve()) for p in openapi),
+        profile=profile,
         record=record,
         live=live,
         emulator=emulator,

@@ -25,6 +25,9 @@ from doctract.urls import (
 )
 
 
+_PLACEHOLDER_HOST = "{placeholder host}"
+
+
 @dataclass
 class Corpus:
     api: Api = field(default_factory=Api)
@@ -44,9 +47,13 @@ class Corpus:
 
     @property
     def usual_host(self) -> str | None:
+        """The host most requests go to; None when there is no clear one, or when most
+        requests name it with a placeholder (`MEILISEARCH_URL`)."""
         if not self.hosts:
             return None
         (host, count), *rest = self.hosts.most_common(2)
+        if host == _PLACEHOLDER_HOST:
+            return None
         return host if not rest or count > rest[0][1] else None
 
     @property
@@ -87,8 +94,10 @@ class Corpus:
         for step in tutorial.steps:
             for request in step.requests:
                 host = split_url(request.url)[0]
-                if host and not is_host_placeholder(host):
-                    self.hosts[host.lower()] += 1
+                if host:  # a placeholder host counts as one: the doc set's way of naming it
+                    self.hosts[
+                        _PLACEHOLDER_HOST if is_host_placeholder(host) else host.lower()
+                    ] += 1
                 self.requests += 1
                 for name in {h.name.lower() for h in request.headers}:
                     self.header_usage[name] += 1

@@ -49,6 +49,9 @@ def split_url(url: str) -> tuple[str, str, str]:
         return host, path, query
     try:
         parts = urlsplit(text)
+        netloc = parts.netloc.rsplit("@", 1)[-1].split(":", 1)[0]
+        if is_host_placeholder(netloc):  # `https://PROJECT_URL/...` keeps its spelling
+            return netloc, parts.path, parts.query
         return parts.hostname or parts.netloc, parts.path, parts.query
     except ValueError:
         rest = text.split("://", 1)[1]

@@ -46,6 +46,7 @@ class Contract:
 
     def __init__(self, name: str, document: dict[str, Any], prefixes: Sequence[str] = ()) -> None:
         self.name = name
+        self.raw = document  # as written (schemathesis reads it)
         self.document = as_json_schema(document)
         self.operations = build_operations(self.document, name)
         self.router = Router(self.operations)

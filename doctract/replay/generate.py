@@ -107,6 +107,9 @@ def run_features(
         ]
         if options.live:
             args.append(f"--doctract-live={options.live}")
+        args += [f"--doctract-openapi={path}" for path in options.openapi]
+        if options.profile:
+            args.append(f"--doctract-profile={options.profile}")
         if options.emulator:
             args.append("--doctract-emulator")
         if options.keep:

@@ -15,7 +15,10 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from doctract.config import ConfigError, load_config
+from doctract.api import Api
+from doctract.config import load_config
+from doctract.contract import ContractSource
+from doctract.errors import DoctractError
 from doctract.replay.session import Replay, ReplayOptions
 
 
@@ -53,6 +56,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="send DELETE to hosts that are not local",
     )
     group.addoption(
+        "--doctract-openapi",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="the API's OpenAPI document (repeatable; default: the configuration's)",
+    )
+    group.addoption(
+        "--doctract-profile",
+        default=None,
+        metavar="NAME",
+        help="the API profile (default: the configuration's)",
+    )
+    group.addoption(
         "--doctract-results",
         default=None,
         metavar="FILE",
@@ -82,9 +98,16 @@ def options_from(config: pytest.Config) -> ReplayOptions:
 def _options(config: pytest.Config) -> ReplayOptions:
     cassettes = config.getoption("doctract_cassettes")
     try:
-        values = load_config(Path(config.rootpath)).placeholders
-    except ConfigError as exc:
+        settings = load_config(Path(config.rootpath))
+        given = tuple(ContractSource(p) for p in config.getoption("doctract_openapi") or ())
+        api = Api.build(
+            config.getoption("doctract_profile") or settings.profile,
+            given or settings.openapi,
+            None if given else settings.root,
+        )
+    except DoctractError as exc:
         raise pytest.UsageError(str(exc)) from None
+    values = settings.placeholders
     return ReplayOptions(
         record=config.getoption("doctract_record"),
         live=config.getoption("doctract_live"),
@@ -93,6 +116,7 @@ def _options(config: pytest.Config) -> ReplayOptions:
         keep=bool(config.getoption("doctract_keep")),
         allow_destructive=bool(config.getoption("doctract_allow_destructive")),
         values=values,
+        api=api,
     )
 
 

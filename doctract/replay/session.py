@@ -11,7 +11,7 @@ import contextlib
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +20,9 @@ import requests
 import schemathesis
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from doctract.emulator.server import running_emulator
+from doctract.api import Api
+from doctract.contract import Contract, Operation
+from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
 from doctract.redact import redact, secret_values
 from doctract.replay.cassette_file import CassetteError
@@ -35,14 +37,13 @@ from doctract.replay.http import (
     resolved_secrets,
     send,
 )
-from doctract.specs import load_spec
 from doctract.urls import HEX_ID, UUID
 
+# response keys whose values change from run to run, for any API (a profile may say more)
 _VOLATILE_KEYS = re.compile(
-    r"^(?:id|etag|version|created.*|updated.*|modified.*|.*At|.*Date|"
-    r"imsOrgId|sandbox.*|inletUrl|runs|.*Id)$"
+    r"^(?:id|uid|etag|version|created.*|updated.*|modified.*|.*At|.*Date|.*Time|.*_at|"
+    r".*Id|.*_id|.*Uid|.*_uid|processingTimeMs)$"
 )
-_COLLECTIONS = ("connections", "sourceConnections", "targetConnections", "flows")
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class ReplayOptions:
     allow_destructive: bool = False
     retries: int = 3
     values: dict[str, str] = field(default_factory=dict)
+    openapi: tuple[str, ...] = ()  # --openapi given on the command line (absolute paths)
+    profile: str | None = None  # --profile given on the command line
+    api: Api = field(default_factory=Api, compare=False)  # built in the pytest plugin
 
     @property
     def offline(self) -> bool:
@@ -94,9 +98,15 @@ class Outcome:
 TEXT_LIMIT = 4000
 
 
-@lru_cache(maxsize=1)
-def _contract() -> Any:
-    return schemathesis.openapi.from_dict(load_spec())
+_SCHEMATHESIS: dict[int, Any] = {}
+
+
+def _schemathesis(contract: Contract) -> Any:
+    """schemathesis' view of a contract, built once per contract and process."""
+    key = id(contract)
+    if key not in _SCHEMATHESIS:
+        _SCHEMATHESIS[key] = schemathesis.openapi.from_dict(contract.raw)
+    return _SCHEMATHESIS[key]
 
 
 class Replay:
@@ -107,7 +117,7 @@ class Replay:
         self.outcomes: dict[int, Outcome] = {}
         self.ids: dict[str, str] = {}
         self.unavailable: dict[str, int] = {}
-        self.created: list[tuple[str, str]] = []
+        self.created: list[tuple[str, str, Operation]] = []  # (what, delete URL, DELETE op)
         self.attempts = Attempts()
         self.secrets: set[str] = set()
         # secret values from the environment and configuration, read once per replay
@@ -121,7 +131,7 @@ class Replay:
 
     def start(self) -> Replay:
         if self.options.emulator:
-            self.base = self._stack.enter_context(running_emulator(deterministic=True))
+            self.base = self._stack.enter_context(self._emulator()(deterministic=True))
         name = Path(self.doc_path).with_suffix("").as_posix().strip("./").replace("/", "__")
         recorder = make_vcr(self.options.cassettes, self.options.record)
         try:
@@ -136,6 +146,16 @@ class Replay:
                 )
             )
         return self
+
+    def _emulator(self) -> Any:
+        """The profile's emulator (a context manager yielding its base URL)."""
+        target = self.options.api.profile.emulator
+        if not target:
+            raise DoctractError(
+                f"the {self.options.api.profile.name} profile has no emulator; use --live URL"
+            )
+        module, _, name = target.partition(":")
+        return getattr(import_module(module), name)
 
     def finish(self) -> list[Finding]:
         try:
@@ -157,11 +177,10 @@ class Replay:
         fails is a finding, so nothing is left behind silently."""
         if self.options.keep or not self.base or self.options.offline:
             return
-        for collection, entity_id in reversed(self.created):
-            url = f"{self.base.rstrip('/')}/data/foundation/flowservice/{collection}/{entity_id}"
+        for what, url, delete in reversed(self.created):
             if not self._destructive_ok(url):
                 continue
-            message = Message("DELETE", url, tuple(self._credentials().items()), None)
+            message = Message("DELETE", url, tuple(self._credentials(delete).items()), None)
             try:
                 # more patience than for the doc's requests: leaving things behind is worse
                 response = send(self.http, message, self.options.retries + 3, self.attempts)
@@ -173,22 +192,25 @@ class Replay:
                 self.report(
                     "cleanup-failed",
                     1,
-                    f"the {collection} {entity_id} this run created could not be deleted "
+                    f"the {what} this run created could not be deleted "
                     f"({reason}); it is left behind",
                     "delete it by hand",
                 )
 
-    def _credentials(self) -> dict[str, str]:
+    def _credentials(self, operation: Operation) -> dict[str, str]:
+        """The credential headers an operation needs (its security requirement and required
+        header parameters), filled from the placeholders' values; fakes where allowed."""
         fake = self._fake_credentials()
-        return {
-            name: resolve(value, self.options.values, fake)
-            for name, value in (
-                ("Authorization", "Bearer {ACCESS_TOKEN}"),
-                ("x-api-key", "{API_KEY}"),
-                ("x-gw-ims-org-id", "{ORG_ID}"),
-                ("x-sandbox-name", "{SANDBOX_NAME}"),
-            )
-        }
+        examples = {k.lower(): v for k, v in self.options.api.profile.credential_examples.items()}
+        wanted: dict[str, str] = {}
+        for cred in operation.security[0] if operation.security else ():
+            if cred.location == "header":
+                wanted[cred.name] = examples.get(cred.name.lower()) or cred.example()
+        for param in operation.required_headers():
+            if param.key not in {k.lower() for k in wanted} and param.key != "if-match":
+                example = "{" + param.name.upper().replace("-", "_") + "}"
+                wanted[param.name] = examples.get(param.key, example)
+        return {name: resolve(value, self.options.values, fake) for name, value in wanted.items()}
 
     def _fake_credentials(self) -> bool:
         return (
@@ -335,22 +357,35 @@ class Replay:
         return text
 
     def _remember_created(self, message: Message, outcome: Outcome) -> None:
+        """What a successful POST created, with the contract's DELETE for it (if any)."""
         if message.method != "POST" or not isinstance(outcome.body, dict):
             return
-        tail = outcome.path.rstrip("/").rsplit("/", 1)[-1]
-        if (
-            tail in _COLLECTIONS
-            and isinstance(outcome.body.get("id"), str)
-            and outcome.status is not None
-            and outcome.status < 300
-        ):
-            self.created.append((tail, outcome.body["id"]))
+        if outcome.status is None or outcome.status >= 300:
+            return
+        target = self.options.api.contracts.resolve("POST", message.url)
+        if target is None or target.operation is None:
+            return
+        delete = target.contract.delete_for(target.operation)
+        if delete is None:
+            return
+        param = delete.template.rstrip("/").rsplit("/", 1)[-1][1:-1]
+        field = dict(target.operation.links).get(param, "id")
+        created = outcome.body.get(field.split("/")[-1])
+        if not isinstance(created, str | int) or isinstance(created, bool):
+            return
+        collection_url = urlsplit(message.url)._replace(query="", fragment="").geturl()
+        url = f"{collection_url.rstrip('/')}/{created}"
+        what = f"{target.operation.template.rstrip('/').rsplit('/', 1)[-1]} {created}"
+        self.created.append((what, url, delete))
 
     def _validate_contract(
         self, index: int, message: Message, response: requests.Response, outcome: Outcome
     ) -> None:
-        schema = _contract()
-        operation = schema.find_operation_by_path(message.method, outcome.path)
+        target = self.options.api.contracts.resolve(message.method, message.url)
+        if target is None or target.operation is None:
+            return
+        schema = _schemathesis(target.contract)
+        operation = schema.find_operation_by_path(message.method, target.path)
         if operation is None:
             return
         try:
@@ -413,7 +448,9 @@ class Replay:
                 self.unavailable.setdefault(doc_id, outcome.line)
             return
         self._learn_ids(example, outcome.body)
-        differences = shape_differences(example, outcome.body)
+        differences = shape_differences(
+            example, outcome.body, volatile=self.options.api.profile.volatile_keys
+        )
         extra = [d for d in differences if d.endswith("is not documented")]
         differences = [d for d in differences if d not in extra]
         if extra:
@@ -539,7 +576,13 @@ def _type(value: Any) -> str:
     return type(value).__name__
 
 
-def shape_differences(doc: Any, live: Any, path: str = "") -> list[str]:
+def _volatile(key: str, extra: re.Pattern[str] | None) -> bool:
+    return bool(_VOLATILE_KEYS.match(key) or (extra is not None and extra.match(key)))
+
+
+def shape_differences(
+    doc: Any, live: Any, path: str = "", volatile: re.Pattern[str] | None = None
+) -> list[str]:
     """Keys missing or extra and type changes between a documented example and a live body;
     values are not compared, and volatile keys (ids, etags, timestamps) only for presence."""
     where = path or "the body"
@@ -552,12 +595,14 @@ def shape_differences(doc: Any, live: Any, path: str = "") -> list[str]:
         out += [
             f"{path + '.' if path else ''}{k} is not documented"
             for k in live
-            if k not in doc and not _VOLATILE_KEYS.match(k)
+            if k not in doc and not _volatile(k, volatile)
         ]
         for key in doc:
             if key in live:
-                out += shape_differences(doc[key], live[key], f"{path}.{key}" if path else key)
+                out += shape_differences(
+                    doc[key], live[key], f"{path}.{key}" if path else key, volatile
+                )
         return out
     if isinstance(doc, list) and doc and live:
-        return shape_differences(doc[0], live[0], f"{path}[0]")
+        return shape_differences(doc[0], live[0], f"{path}[0]", volatile)
     return []
