@@ -54,8 +54,10 @@ def main() -> None:
             if finding.path not in lines:
                 lines[finding.path] = Path(finding.path).read_text(encoding="utf-8").splitlines()
             text = lines[finding.path][finding.line - 1].strip() if finding.line else ""
-            print(f"\n{Path(finding.path).name}:{finding.line} {finding.severity.value} "
-                  f"{finding.rule}: {finding.message}\n    > {text[:160]}")
+            print(
+                f"\n{Path(finding.path).name}:{finding.line} {finding.severity.value} "
+                f"{finding.rule}: {finding.message}\n    > {text[:160]}"
+            )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ from doctract.urls import (
     split_url,
 )
 
-
 _PLACEHOLDER_HOST = "{placeholder host}"
 
 
