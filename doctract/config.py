@@ -11,7 +11,7 @@ from doctract.contract import ContractSource
 from doctract.errors import DoctractError
 from doctract.findings import Severity
 
-DEFAULT_EXTENSIONS = (".md", ".markdown", ".txt")
+DEFAULT_EXTENSIONS = (".md", ".markdown", ".mdx", ".txt")
 
 
 class ConfigError(DoctractError, ValueError):

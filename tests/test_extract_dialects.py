@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import lint_text
+from pathlib import Path
+
+from conftest import lint, lint_text
 from doctract.extractors import extract
 from doctract.extractors.curl import looks_like_curl, parse_curl
 from doctract.extractors.jsonparse import parse_json
@@ -262,3 +264,170 @@ def test_elided_json_in_a_document_is_one_info_finding() -> None:
     )
     found = [(f.rule, f.line) for f in lint_text(text).findings if f.rule.startswith("json")]
     assert found == [("json-elided", 9)]
+
+
+# --- MDX and MyST ---------------------------------------------------------------------------
+
+MDX = """---
+title: Search
+---
+import { Tabs, Tab } from 'nextra/components'
+
+# Search
+
+## Send a search
+
+<CodeGroup>
+```bash cURL
+curl -X POST 'http://localhost:7700/indexes/movies/search' \\
+  -H 'Content-Type: application/json' \\
+  --data-binary '{ "q": "botman" }'
+```
+</CodeGroup>
+
+<Tabs items={['cURL', 'JS']}>
+  <Tab title="cURL">
+    ```bash
+    curl \\
+      -X GET 'http://localhost:7700/indexes/movies'
+    ```
+  </Tab>
+  <Tab
+    title="JS"
+  >
+    ```javascript
+    client.index('movies').getRawInfo()
+    ```
+  </Tab>
+</Tabs>
+
+**Response**
+
+<Note>
+```json
+{ "hits": [ … ], "query": "botman" }
+```
+</Note>
+"""
+
+
+def test_mdx_components_do_not_hide_or_break_fences() -> None:
+    tutorial = extract("search.mdx", MDX)
+    (step,) = tutorial.steps
+    assert [(b.lang, b.pos.line) for b in step.blocks] == [
+        ("bash", 11),
+        ("bash", 20),
+        ("javascript", 28),
+        ("json", 37),
+    ]
+    first, second = step.requests
+    assert (first.method, first.pos.line, first.body is not None) == ("POST", 12, True)
+    # the fence indented inside <Tab> is a fence, and its lines keep the file's columns
+    assert (second.method, second.url) == ("GET", "http://localhost:7700/indexes/movies")
+    assert (second.pos.line, second.pos.column) == (21, 5)
+    assert (second.url_pos.line, second.url_pos.column) == (22, 15)
+    (response,) = step.responses
+    assert response.body is not None and response.pos.line == 38
+    assert tutorial.diagnostics == ()
+
+
+def test_hidden_code_in_an_html_comment_stays_hidden_in_mdx() -> None:
+    text = "# T\n\n## S\n\n<!--\n<CodeGroup>\n```bash\ncurl -X GET 'x\n```\n</CodeGroup>\n-->\n"
+    (step,) = extract("t.mdx", text).steps or (None,)
+    assert step is None or step.requests == ()
+
+
+MYST = """# Indexes
+
+## Create an index
+
+```{code-block} bash
+:caption: Create an index
+:linenos:
+
+curl -X POST 'http://localhost:7700/indexes' --json '{"uid": "movies"}'
+```
+
+`````{tabs}
+````{tab} cURL
+```bash
+curl -X DELETE 'http://localhost:7700/indexes/movies'
+```
+````
+`````
+
+::::{tab-set}
+:::{tab-item} cURL
+:sync: curl
+```sh
+curl -X GET 'http://localhost:7700/health'
+```
+:::
+::::
+
+:::{note}
+The response:
+:::
+
+:::{code-block} json
+:caption: the task
+{"taskUid": 1, "status": "enqueued"}
+:::
+
+```{toctree}
+:maxdepth: 2
+intro
+```
+"""
+
+
+def test_myst_directives_are_read_and_their_code_extracted() -> None:
+    tutorial = extract("indexes.md", MYST)
+    (step,) = tutorial.steps
+    blocks = [(b.lang, b.pos.line, [sl.line for sl in b.lines]) for b in step.blocks]
+    assert blocks == [
+        ("bash", 5, [9]),  # options and the blank line after them are not code
+        ("bash", 14, [15]),
+        ("sh", 23, [24]),
+        ("json", 33, [35]),
+        ("{toctree}", 38, [39, 40]),
+    ]
+    assert [(r.method, r.pos.line) for r in step.requests] == [
+        ("POST", 9),
+        ("DELETE", 15),
+        ("GET", 24),
+    ]
+    assert step.requests[0].body is not None and step.requests[0].body.valid
+    (doc,) = step.other_json
+    assert doc.valid and doc.value == {"taskUid": 1, "status": "enqueued"}
+    assert tutorial.diagnostics == ()
+
+
+def test_myst_and_mdx_documents_lint_without_language_or_fence_noise() -> None:
+    for path, text in (("search.mdx", MDX), ("indexes.md", MYST)):
+        rules = {f.rule for f in lint_text(text, path).findings}
+        assert not rules & {"unknown-fence-language", "unclosed-fence", "json-syntax"}, path
+        assert not {r for r in rules if r.startswith("curl-")}, path
+
+
+def test_mdx_files_are_linted_when_a_folder_is_walked(tmp_path: Path) -> None:
+    (tmp_path / "guide.mdx").write_text(
+        '# G\n\n## S\n\n<Tab>\n```json\n{"a": oops}\n```\n</Tab>\n', encoding="utf-8"
+    )
+    result = lint(tmp_path)
+    assert result.files == 1
+    assert [(f.rule, f.line) for f in result.findings] == [("json-syntax", 7)]
+
+
+def test_fence_languages_real_renderers_know_and_typos() -> None:
+    known = [
+        *("hcl", "console", "http", "mdx", "jsx", "tsx", "dockerfile", "nginx", "rust"),
+        *("json5", "ndjson", "jsonl", "env", "dotenv", "rb", "cs", "dart", "scala", "elixir"),
+        *("c", "cpp", "protobuf"),
+    ]
+    body = "".join(f"```{lang}\nx\n```\n\n" for lang in [*known, "http request"])
+    rules = [f for f in lint_text(f"# T\n\n## S\n\n{body}").findings]
+    assert [f for f in rules if f.rule == "unknown-fence-language"] == []
+    typos = lint_text("# T\n\n## S\n\n```jsn\n{}\n```\n\n```shel\nls\n```\n").findings
+    flagged = [(f.line, f.hint) for f in typos if f.rule == "unknown-fence-language"]
+    assert flagged == [(5, "did you mean `json`?"), (9, "did you mean `shell`?")]

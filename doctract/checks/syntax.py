@@ -10,51 +10,33 @@ from doctract.corpus import Corpus
 from doctract.findings import Severity
 from doctract.model import JsonDoc, Tutorial
 
-KNOWN_LANGUAGES = frozenset(
-    {
-        "",
-        "http",
-        "https",
-        "shell",
-        "sh",
-        "bash",
-        "zsh",
-        "console",
-        "curl",
-        "json",
-        "jsonc",
-        "javascript",
-        "js",
-        "typescript",
-        "ts",
-        "python",
-        "py",
-        "java",
-        "yaml",
-        "yml",
-        "xml",
-        "html",
-        "text",
-        "txt",
-        "plaintext",
-        "graphql",
-        "sql",
-        "csv",
-        "markdown",
-        "md",
-        "powershell",
-        "ruby",
-        "go",
-        "php",
-        "csharp",
-        "c#",
-        "kotlin",
-        "swift",
-        "ini",
-        "toml",
-        "diff",
-    }
-)
+# Fence languages the common renderers (highlight.js, Prism, Shiki, Pygments) know, with their
+# usual aliases, and what real doc sets use. Short enough that a typo (`jsn`, `shel`) is not one.
+_LANGUAGE_NAMES = """
+    http https rest console terminal shell shellscript shellsession shell-session sh-session
+    sh bash zsh ksh fish curl powershell pwsh ps1 psm1 bat batch cmd dos nushell nu
+    json jsonc json5 jsonl ndjson geojson jsonld json-ld hjson jsonnet libsonnet
+    javascript js mjs cjs jsx typescript ts mts cts tsx coffeescript coffee vue svelte astro
+    python py python3 py3 ipython ipython3 pycon pytb cython java jsp kotlin kt kts scala sc
+    groovy gradle clojure clj cljs edn dart swift objective-c objectivec objc c h cpp c++ cc
+    cxx hpp cuda arduino go golang rust rs zig nim crystal cr d v ruby rb erb gemspec rake
+    php phtml perl pl pm raku lua luau r rmd julia jl matlab octave haskell hs elm purescript
+    ocaml ml reason rescript fsharp f# csharp cs c# vb vbnet vba vbscript erlang erl elixir ex
+    exs heex eex gleam lisp elisp emacs-lisp scheme racket fennel nix dhall cue starlark bzl
+    fortran ada pascal delphi cobol abap apex solidity sol move cairo tcl awk sed vim viml
+    applescript autohotkey ahk wasm wat asm nasm x86asm llvm glsl hlsl wgsl
+    yaml yml toml ini properties conf cfg env dotenv editorconfig gitignore ignore gitconfig
+    xml svg xsl xslt html htm xhtml css scss sass less stylus postcss
+    markdown md mdx rst restructuredtext asciidoc adoc tex latex bibtex typst org
+    hcl terraform tf tfvars rego dockerfile docker containerfile makefile make mk cmake
+    nginx apache apacheconf caddyfile haproxy systemd crontab ssh-config
+    graphql gql protobuf proto thrift avro capnp prisma sql pgsql postgresql postgres mysql
+    plsql tsql sqlite cypher sparql turtle
+    handlebars hbs mustache jinja jinja2 j2 django twig liquid ejs haml pug slim razor cshtml
+    mermaid plantuml puml dot graphviz d2 abnf bnf ebnf regex
+    csv tsv diff patch log ansi text txt plaintext plain none output
+"""
+KNOWN_LANGUAGES = frozenset({"", *_LANGUAGE_NAMES.split()})
 
 
 def json_docs(tutorial: Tutorial) -> Iterator[JsonDoc]:
@@ -169,9 +151,15 @@ def unclosed_fence(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
 
 @rule("unknown-fence-language", Severity.WARNING)
 def unknown_fence_language(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
-    """A code fence is tagged with a language no renderer knows (often a typo: `jsn`, `shel`)."""
+    """A code fence is tagged with a language no renderer knows (often a typo: `jsn`, `shel`).
+
+    The languages are those highlight.js, Prism, Shiki and Pygments know (with their usual
+    aliases); a MyST directive fence (```` ```{code-block} bash ````) counts by its language.
+    """
     for step in tutorial.steps:
         for block in step.blocks:
+            if block.lang.startswith("{"):
+                continue  # a MyST directive (`{toctree}`, `{math}`), not a language
             if block.fenced and tutorial.form == "markdown" and block.lang not in KNOWN_LANGUAGES:
                 close = difflib.get_close_matches(block.lang, sorted(KNOWN_LANGUAGES - {""}), 1)
                 hint = f"did you mean `{close[0]}`?" if close else "use json, shell or http"

@@ -1,7 +1,9 @@
-"""Markdown tutorials (Adobe-flavoured CommonMark with GFM tables) to document events.
+"""Markdown tutorials (Adobe-flavoured CommonMark with GFM tables, MDX, MyST) to document events.
 
 Built on markdown-it-py's token stream: its line maps give every block's source lines, and
 HTML blocks (which hide code in `<!-- ... -->`) are skipped as the rendered page would skip them.
+MDX components and MyST directives around code are unwrapped first (`dialects.unwrap`), line
+for line, so the fences inside them are read with their original positions.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from doctract.extractors.dialects import directive_language, directive_options, unwrap
 from doctract.extractors.events import (
     CodeEvent,
     DiagnosticEvent,
@@ -49,8 +52,8 @@ def markdown_events(text: str) -> tuple[str, list[Event]]:
     """The title and the event stream of a Markdown tutorial."""
     lines = text.split("\n")
     skip, title = front_matter(lines)
-    body = "\n" * skip + "\n".join(lines[skip:]) if skip else text
-    tokens = parser().parse(body)
+    prepared = [""] * skip + unwrap(lines, skip)[skip:]
+    tokens = parser().parse("\n".join(prepared))
     events: list[Event] = []
     i = 0
     n = len(tokens)
@@ -78,7 +81,7 @@ def markdown_events(text: str) -> tuple[str, list[Event]]:
             i += 3
             continue
         if ttype in ("fence", "code_block"):
-            events.extend(_code_events(tok, lines))
+            events.extend(_code_events(tok, lines, prepared))
         elif ttype == "table_open":
             table, i = _table(tokens, i)
             events.append(TableEvent(table))
@@ -87,7 +90,7 @@ def markdown_events(text: str) -> tuple[str, list[Event]]:
     return title, events
 
 
-def _code_events(tok: Token, lines: list[str]) -> list[Event]:
+def _code_events(tok: Token, lines: list[str], prepared: list[str]) -> list[Event]:
     start = tok.map[0] if tok.map else 0
     end = tok.map[1] if tok.map else start
     fenced = tok.type == "fence"
@@ -97,6 +100,12 @@ def _code_events(tok: Token, lines: list[str]) -> list[Event]:
     if content and content[-1] == "":
         content.pop()
     first = start + 1 if fenced else start
+    directive = directive_language(info) if fenced else None
+    if directive is not None:  # a MyST directive: ```{code-block} bash, then its :options:
+        lang = directive
+        options = directive_options(content) if not directive.startswith("{") else 0
+        content = content[options:]
+        first += options
     code_lines = []
     for k, text in enumerate(content):
         li = first + k
@@ -106,7 +115,7 @@ def _code_events(tok: Token, lines: list[str]) -> list[Event]:
     block = CodeBlock(lang, info, tuple(code_lines), Pos(start + 1, 1), fenced)
     events: list[Event] = [CodeEvent(block)]
     if fenced:
-        closing = lines[end - 1].strip() if 0 < end <= len(lines) else ""
+        closing = prepared[end - 1].strip() if 0 < end <= len(prepared) else ""
         marker = tok.markup
         if end - start < 2 or not (closing.startswith(marker) and set(closing) <= set(marker[0])):
             events.append(DiagnosticEvent(Diagnostic(
