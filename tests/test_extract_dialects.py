@@ -431,3 +431,14 @@ def test_fence_languages_real_renderers_know_and_typos() -> None:
     typos = lint_text("# T\n\n## S\n\n```jsn\n{}\n```\n\n```shel\nls\n```\n").findings
     flagged = [(f.line, f.hint) for f in typos if f.rule == "unknown-fence-language"]
     assert flagged == [(5, "did you mean `json`?"), (9, "did you mean `shell`?")]
+
+
+def test_implied_headers_are_recorded_once() -> None:
+    (req,) = parse_curl(
+        block("curl https://x.io/a --json '{\"a\": ' --json '1}' -F a=1 -F b=2 -u me:pw")
+    )
+    assert [(h.name, h.value) for h in req.implied_headers] == [
+        ("Content-Type", "application/json"),
+        ("Accept", "application/json"),
+        ("Authorization", "Basic"),
+    ]

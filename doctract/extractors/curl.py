@@ -449,22 +449,27 @@ def _apply(parsed: _Parsed, name: str, arg: _Word | None, diags: list[Diagnostic
             text = _urlencode(text)
         parsed.data.append(_Data(arg, text, kind, is_file))
         if kind == "json":
-            pos = _arg_pos(arg, lines)
-            parsed.implied += [Header("Content-Type", "application/json", pos),
-                               Header("Accept", "application/json", pos)]
+            _imply(parsed, "Content-Type", "application/json", _arg_pos(arg, lines))
+            _imply(parsed, "Accept", "application/json", _arg_pos(arg, lines))
     elif name in ("--form", "--form-string"):
         field_name, _, value = arg.text.partition("=")
         parsed.form.append(FormField(field_name, value, _arg_pos(arg, lines)))
-        parsed.implied.append(Header("Content-Type", "multipart/form-data", _arg_pos(arg, lines)))
+        _imply(parsed, "Content-Type", "multipart/form-data", _arg_pos(arg, lines))
     elif name == "--url":
         parsed.url = arg
     elif name == "--user":
         parsed.user = arg.text.partition(":")[0]
-        parsed.implied.append(Header("Authorization", "Basic", _arg_pos(arg, lines)))
+        _imply(parsed, "Authorization", "Basic", _arg_pos(arg, lines))
     elif name == "--oauth2-bearer":
-        parsed.implied.append(Header("Authorization", f"Bearer {arg.text}", _arg_pos(arg, lines)))
+        _imply(parsed, "Authorization", f"Bearer {arg.text}", _arg_pos(arg, lines))
     elif name == "--upload-file":
         parsed.upload = True
+
+
+def _imply(parsed: _Parsed, name: str, value: str, pos: Pos) -> None:
+    """A header curl sends because of an option (the first option that implies it wins)."""
+    if not any(h.name == name for h in parsed.implied):
+        parsed.implied.append(Header(name, value, pos))
 
 
 def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
