@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from doctract.api import Api
+from doctract.contract import Target
 from doctract.model import CurlRequest, Tutorial
 from doctract.profile import Facts, NoFacts
 from doctract.urls import (
@@ -43,6 +44,15 @@ class Corpus:
     facts: Facts = field(default_factory=NoFacts)
     required_headers: tuple[str, ...] | None = None  # configured; None: from the contract
     expected_host: str | None = None
+    _targets: dict[tuple[str, str], Target | None] = field(default_factory=dict, repr=False)
+
+    def resolve(self, method: str, url: str) -> Target | None:
+        """The request's contract and operation (None: no contract owns it); every rule asks,
+        so the answer is kept for the run."""
+        key = (method, url)
+        if key not in self._targets:
+            self._targets[key] = self.api.contracts.resolve(method, url, self.doc_hosts)
+        return self._targets[key]
 
     @property
     def usual_host(self) -> str | None:

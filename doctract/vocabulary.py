@@ -33,8 +33,12 @@ class Vocabulary:
                 if seg in self.collections:
                     entity = nxt if nxt not in self.collections and nxt != "action" else None
                     found.append((seg, entity))
-            elif nxt is not None and _id_like(nxt) and not _id_like(seg):
+            elif _id_like(seg):
+                continue
+            elif nxt is not None and _id_like(nxt):
                 found.append((seg, nxt))
+            elif nxt is None:  # `POST /things` creates a thing: the last segment names them
+                found.append((seg, None))
         return found
 
     def collection_of_field(self, key: str) -> str | None:
@@ -42,7 +46,13 @@ class Vocabulary:
         if key in self.id_fields:
             return self.id_fields[key]
         singular = key[:-1] if key.endswith(("Ids", "_ids", "_uids", "Uids")) else key
-        return self.param_collections.get(singular)
+        if singular in self.param_collections:
+            return self.param_collections[singular]
+        if self.collections:
+            return None
+        # no contract: `flowId` and `targetConnectionIds` name the flows and targetConnections
+        stem = _ID_SUFFIX.match(key)
+        return f"{stem.group('stem')}s" if stem else None
 
     def action_target(self, path: str) -> tuple[str, int] | None:
         """For `/x/{id}/action`, the collection x and its segment index."""

@@ -25,7 +25,7 @@ _BROKEN = frozenset({"curl-missing-url", "curl-unbalanced-quote", "curl-missing-
 def _target(request: CurlRequest, corpus: Corpus) -> Target | None:
     if not request.url or any(d.code in _BROKEN for d in request.diagnostics):
         return None
-    return corpus.api.contracts.resolve(request.method, request.url, corpus.doc_hosts)
+    return corpus.resolve(request.method, request.url)
 
 
 def _json(media: str) -> bool:
@@ -48,7 +48,7 @@ def unknown_operation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                 yield from _unknown(target, request.method, split_url(request.url)[1], request)
         fmt = step.api_format
         if fmt is not None and not step.requests:
-            target = corpus.api.contracts.resolve(fmt.method, fmt.path, corpus.doc_hosts)
+            target = corpus.resolve(fmt.method, fmt.path)
             if target is not None:
                 yield from _unknown(target, fmt.method, fmt.path, None, fmt.pos)
 

@@ -58,7 +58,8 @@ class Trail:
                 continue
             entity_id, etag = entity
             created = _created_collection(step, self.vocabulary)
-            if created and entity_id:
+            acted_on = any(entity_id in r.url.lower() for r in step.requests)
+            if created and entity_id and not acted_on:  # an action answers with its entity
                 self.created.setdefault(created, []).append((entity_id, response.pos.line))
             if entity_id and etag:
                 self.etags[entity_id] = (etag, body)
@@ -203,6 +204,38 @@ def _id_hits(tutorial: Tutorial, corpus: Corpus) -> Iterator[tuple[Hit | None, H
                             "say where the reader gets this id",
                         ),
                     )
+
+
+@rule("id-wrong-collection", Severity.ERROR)
+def id_wrong_collection(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A request uses, under one collection, an id the tutorial created in another.
+
+    E.g. the id that the POST to `/sourceConnections` returned, sent to
+    `/connections/{id}/action`: the API answers 404. Collections come from the contract's path
+    templates (and the profile's id fields).
+    """
+    vocabulary = corpus.api.vocabulary
+    for step, trail in _walk(tutorial, vocabulary):
+        made_in = {
+            entity_id: (collection, line)
+            for collection, made in trail.created.items()
+            for entity_id, line in made
+        }
+        for request in step.requests:
+            for ref in references(request, vocabulary):
+                origin = made_in.get(ref.id)
+                if ref.collection is None or origin is None or origin[0] == ref.collection:
+                    continue
+                if ref.collection not in trail.created and ref.collection not in (
+                    vocabulary.collections
+                ):
+                    continue  # a collection only guessed from a field's name (no contract)
+                yield Hit(
+                    ref.pos,
+                    f"{ref.id} is a {origin[0]} id (created at line {origin[1]}) but the "
+                    f"request uses it as a {ref.collection} id",
+                    f"use the {ref.collection} id, or send it to /{origin[0]}",
+                )
 
 
 @rule("if-match-unquoted", Severity.ERROR)

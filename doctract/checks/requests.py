@@ -71,7 +71,7 @@ def needs(request: CurlRequest, corpus: Corpus) -> list[Need]:
             for n in corpus.required_headers
         ]
     else:
-        target = corpus.api.contracts.resolve(request.method, request.url, corpus.doc_hosts)
+        target = corpus.resolve(request.method, request.url)
         if target is not None:
             found += _contract_needs(request, target, examples)
         elif not corpus.api.contracts and corpus.mostly_sent("authorization"):

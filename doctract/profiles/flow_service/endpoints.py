@@ -28,7 +28,12 @@ def step_entity(step: Step, corpus: Corpus) -> str | None:
 @rule(
     "publish-endpoint-mismatch",
     Severity.ERROR,
-    supersedes=("api-format-mismatch", "prose-endpoint-mismatch", "unknown-parameter"),
+    supersedes=(
+        "api-format-mismatch",
+        "prose-endpoint-mismatch",
+        "unknown-parameter",
+        "id-wrong-collection",
+    ),
     profile=PROFILE,
 )
 def publish_endpoint_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
