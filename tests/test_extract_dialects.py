@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from conftest import lint, lint_text
@@ -442,3 +443,11 @@ def test_implied_headers_are_recorded_once() -> None:
         ("Accept", "application/json"),
         ("Authorization", "Basic"),
     ]
+
+
+def test_unclosed_containers_are_read_in_linear_time() -> None:
+    text = ":::note\n" * 20_000 + "````{tabs}\n" * 20_000 + "<Tabs>\n" * 20_000
+    started = time.perf_counter()
+    tutorial = extract("hostile.mdx", "# T\n\n## S\n\n" + text + "```json\n{}\n```\n")
+    assert time.perf_counter() - started < 10
+    assert tutorial.steps

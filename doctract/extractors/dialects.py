@@ -95,6 +95,7 @@ def unwrap(lines: list[str], start: int = 0) -> list[str]:
     stack: list[_Container] = []
     code: tuple[str, int] | None = None  # the open code fence's character and length
     converted: dict[int, str] = {}  # colon-fence closers of code directives, as backticks
+    closers = _Closers(lines)
     i = start
     while i < n:
         while stack and stack[-1].closer is not None and stack[-1].closer < i:
@@ -124,7 +125,7 @@ def unwrap(lines: list[str], start: int = 0) -> list[str]:
             info = fence.group(3).strip()
             directive = _DIRECTIVE.match(info)
             if directive is not None and directive.group(1).lower() in CONTAINER_DIRECTIVES:
-                closer = _find_closer(lines, i + 1, char, length)
+                closer = closers.find(i + 1, char, length)
                 if closer is not None:
                     i = _open_container(out, lines, i, directive.group(1), closer, stack)
                     continue
@@ -134,7 +135,7 @@ def unwrap(lines: list[str], start: int = 0) -> list[str]:
         colon = _COLON_FENCE.match(line)
         if colon is not None:
             length = len(colon.group(2))
-            closer = _find_closer(lines, i + 1, ":", length)
+            closer = closers.find(i + 1, ":", length)
             name = colon.group(3).strip("{}").lower()
             if closer is not None:
                 if name in CODE_DIRECTIVES or name in RAW_DIRECTIVES:
@@ -184,13 +185,27 @@ def _closes(line: str, char: str, length: int) -> bool:
     return len(text) >= length and set(text) == {char}
 
 
-def _find_closer(lines: list[str], start: int, char: str, length: int) -> int | None:
-    """The line that closes a fence opened just before `start` (the first line of at least
-    `length` of the fence's character, nothing else), or None when it is never closed."""
-    for k in range(start, len(lines)):
-        if _closes(lines[k], char, length):
-            return k
-    return None
+class _Closers:
+    """Finds the line closing a fence opened just before `start`: the first line of at least
+    `length` of the fence's character and nothing else, or None when it is never closed.
+    Remembers each search, so a document of unclosed openers is still read in linear time."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.last: dict[tuple[str, int], tuple[int, int | None]] = {}
+
+    def find(self, start: int, char: str, length: int) -> int | None:
+        seen = self.last.get((char, length))
+        if seen is not None:
+            searched_from, found = seen
+            if searched_from <= start and (found is None or start <= found):
+                return found
+        found = next(
+            (k for k in range(start, len(self.lines)) if _closes(self.lines[k], char, length)),
+            None,
+        )
+        self.last[(char, length)] = (start, found)
+        return found
 
 
 def _open_container(out: list[str], lines: list[str], i: int, name: str, closer: int,
