@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import lint
+import pytest
+
+from conftest import ROOT, lint
+from doctract.config import Config
+from doctract.contract import ContractSource
 from doctract.findings import Severity
 
 SEED_DEFECTS = {
@@ -150,3 +154,48 @@ def test_rendered_page_matches_its_markdown_source(seeds: Path) -> None:
     source = sorted(rule for name, _, rule in found if name == "000")
     rendered = sorted(rule for name, line, rule in found if name == "002" and line > 540)
     assert source == rendered
+
+
+OFFICIAL = ROOT.parent / "shared" / "corpora" / "flow-service-official" / "openapi.yaml"
+FLOW_SERVICE_HEADERS = ("x-api-key", "x-gw-ims-org-id", "x-sandbox-name", "If-Match")
+
+
+def test_without_a_profile_the_wrong_publish_collections_are_found_generically(
+    seeds: Path,
+) -> None:
+    """No profile, no contract: nothing Flow Service specific is assumed, and the ids the
+    tutorials create still show the four publish calls sent to the wrong collection."""
+    result = lint(seeds, config=Config())
+    found = {(Path(f.path).name[:3], f.line, f.rule) for f in result.findings}
+    assert {
+        ("000", 196, "id-wrong-collection"),
+        ("000", 293, "id-wrong-collection"),
+        ("002", 693, "id-wrong-collection"),
+        ("002", 777, "id-wrong-collection"),
+    } <= found
+    assert not {rule for *_, rule in found} & {"publish-endpoint-mismatch", "spec-schema-violation"}
+    headers = [f for f in result.findings if f.rule == "missing-header"]
+    assert headers and not [
+        f for f in headers if any(h in f.message for h in FLOW_SERVICE_HEADERS)
+    ]
+
+
+def test_seeds_against_adobes_published_contract(seeds: Path) -> None:
+    """The published contract disagrees with the tutorials (uppercase `op` values, a required
+    `subOp`, no `mode`): linting against it says so at the lines, and the profile's own rules
+    still run."""
+    if not OFFICIAL.is_file():
+        pytest.skip(f"Adobe's published contract is not at {OFFICIAL}")
+    config = Config(profile="flow-service", openapi=(ContractSource(str(OFFICIAL)),))
+    result = lint(seeds, config=config)
+    found = {(Path(f.path).name[:3], f.line, f.rule) for f in result.findings}
+    assert {
+        ("000", 100, "unknown-parameter"),  # op=publish: the contract says PUBLISH
+        ("000", 100, "missing-parameter"),  # subOp
+        ("000", 137, "unknown-parameter"),  # mode=draft is not in the published contract
+        ("000", 196, "publish-endpoint-mismatch"),
+        ("003", 699, "missing-header"),
+    } <= found
+    assert not [f for f in result.findings if f.rule == "internal-error"]
+    op = next(f for f in result.findings if f.line == 100 and f.rule == "unknown-parameter")
+    assert "PUBLISH" in op.hint
