@@ -167,6 +167,16 @@ def test_valid_header_forms_are_not_syntax_errors() -> None:
     assert [(h.name, h.value) for h in req.headers] == [("A", "b"), ("X-Empty", ""), ("B", "c: d")]
 
 
+def test_a_whole_header_from_a_variable_or_placeholder_is_not_a_syntax_error() -> None:
+    (req,) = parse_curl(
+        block(
+            'curl https://x.io/a -H "$AUTH_HEADER" -H "${EXTRA}" -H \'{HEADER}\' '
+            "-H '<HEADER NAME>: v'"
+        )
+    )
+    assert req.diagnostics == ()
+
+
 def test_header_name_with_a_space_inside_is_reported() -> None:
     (req,) = parse_curl(block("curl https://x.io/a -H 'Authorization Bearer: {TOKEN}'"))
     assert [d.code for d in req.diagnostics] == ["header-syntax"]

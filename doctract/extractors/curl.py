@@ -484,6 +484,8 @@ def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
     if semicolon:
         name = text[:-1]
     if not colon and not semicolon:
+        if "$" in text or ANY_PLACEHOLDER.fullmatch(text):
+            return  # `-H "$AUTH_HEADER"`: a whole header from a variable
         first = text.split()[0]
         diags.append(Diagnostic(
             "header-syntax",
@@ -498,7 +500,7 @@ def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
             f"the header name {stripped} is followed by a space before ':', so curl sends a "
             "malformed header that servers reject or ignore",
             pos, f"remove the space: '{stripped}: ...'"))
-    elif stripped and not _HEADER_NAME.fullmatch(stripped):
+    elif stripped and not _HEADER_NAME.fullmatch(stripped) and not re.search(r"[{<$]", stripped):
         diags.append(Diagnostic(
             "header-syntax",
             f"the header name {stripped!r} is not a valid header name (spaces or other "
