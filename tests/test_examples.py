@@ -70,4 +70,22 @@ def test_unreadable_example_is_one_finding_and_others_still_run() -> None:
     result = lint(EXAMPLES)
     latin1 = [f for f in result.findings if Path(f.path).name == "legacy-notes-latin1.md"]
     assert [(f.rule, f.line) for f in latin1] == [("read-error", 3)]
-    assert result.files == 4
+    assert result.files == 5  # 2 clean, 3 in defects/ (contract-defects.md among them)
+
+
+# one defect a contract rule, against the bundled contract doctract/specs/flow-service.yaml
+CONTRACT_DEFECTS = EXAMPLES / "defects" / "contract-defects.md"
+CONTRACT_PLANTED = {
+    (31, "request-body-schema"),  # "description": 2026, a number where a string is due
+    (70, "unknown-operation"),  # /connection/{id}: did you mean /connections/{connectionId}?
+    (103, "status-undocumented"),  # publish "returns HTTP status 202"; the contract says 200
+    (123, "unknown-parameter"),  # mdoe=draft
+    (146, "response-example-schema"),  # an etag that is not a quoted string
+    (164, "missing-parameter"),  # a publish action without op=publish
+}
+
+
+def test_every_planted_contract_defect_is_found_at_its_line() -> None:
+    result = lint(EXAMPLES)
+    found = {(f.line, f.rule) for f in result.findings if f.path == str(CONTRACT_DEFECTS)}
+    assert found == CONTRACT_PLANTED
