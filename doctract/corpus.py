@@ -44,6 +44,7 @@ class Corpus:
     facts: Facts = field(default_factory=NoFacts)
     required_headers: tuple[str, ...] | None = None  # configured; None: from the contract
     expected_host: str | None = None
+    rule_facts: dict[str, Any] = field(default_factory=dict)  # what rules' `collect` gathered
     _targets: dict[tuple[str, str], Target | None] = field(default_factory=dict, repr=False)
 
     def resolve(self, method: str, url: str) -> Target | None:

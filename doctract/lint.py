@@ -208,6 +208,17 @@ def _lint_documents(
             findings.append(_internal(path, "extraction", exc))
     corpus = Corpus.build(tutorials, config.required_headers, config.host, api)
     rules = [RULES[r] for r in active_rules(config)]
+    collectors = [r for r in rules if r.collect is not None]
+    for tutorial in tutorials if collectors else ():
+        try:
+            with time_budget(config.time_budget):
+                for current in collectors:
+                    try:
+                        current.collect(tutorial, corpus)  # type: ignore[misc]
+                    except Exception as exc:
+                        findings.append(_internal(tutorial.path, f"rule {current.id}", exc))
+        except BudgetExceeded:
+            findings.append(over_budget(tutorial.path, "checking", config.time_budget))
     for tutorial in tutorials:
         if report is not None and tutorial.path not in report:
             continue

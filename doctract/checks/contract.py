@@ -8,7 +8,8 @@ left alone, and without a contract these rules are silent.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from doctract.checks.registry import Hit, rule
@@ -31,6 +32,56 @@ def _target(request: CurlRequest, corpus: Corpus) -> Target | None:
 def _json(media: str) -> bool:
     media = media.split(";", 1)[0].strip().lower()
     return media == "application/json" or media.endswith("+json") or media == "*/*"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A place where a doc and the contract disagree, and what disagrees (the signature: the
+    same for every doc that makes the same claim, wherever it is)."""
+
+    hit: Hit
+    signature: tuple[Any, ...]
+
+
+Producer = Callable[[Tutorial, Corpus], Iterator[Violation]]
+_DISPUTES = "contract-disputes"
+DISPUTED_BY = 2  # documents that make the same claim against the contract
+
+
+def _collector(rule_id: str, producer: Producer) -> Callable[[Tutorial, Corpus], None]:
+    def collect(tutorial: Tutorial, corpus: Corpus) -> None:
+        disputes = corpus.rule_facts.setdefault(_DISPUTES, {})
+        found = list(producer(tutorial, corpus))
+        corpus.rule_facts.setdefault(rule_id, {})[tutorial.path] = found
+        for violation in found:
+            disputes.setdefault(violation.signature, set()).add(tutorial.path)
+
+    return collect
+
+
+def _report(rule_id: str, producer: Producer, tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """The violations as findings; one that several documents make alike is softened to info:
+    docs that agree with each other against the contract point at the contract."""
+    cached = corpus.rule_facts.get(rule_id, {}).pop(tutorial.path, None)
+    found = cached if cached is not None else list(producer(tutorial, corpus))
+    disputes = corpus.rule_facts.get(_DISPUTES, {})
+    for violation in found:
+        docs = len(disputes.get(violation.signature, ()))
+        if docs >= DISPUTED_BY:
+            hit = violation.hit
+            yield replace(
+                hit,
+                message=f"{hit.message} ({docs} documents agree on this: the contract is the "
+                "more likely one to be out of date)",
+                hint="check the contract and the API before changing the docs",
+                severity=Severity.INFO,
+            )
+        else:
+            yield violation.hit
+
+
+def _normal_path(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    return tuple("*" if isinstance(p, int) else p for p in path)
 
 
 @rule("unknown-operation", Severity.ERROR)
@@ -75,14 +126,7 @@ def _unknown(
         )
 
 
-@rule("request-body-schema", Severity.ERROR)
-def request_body_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
-    """A documented request body breaks the operation's request schema in the contract.
-
-    Validated with jsonschema in the OpenAPI dialect (3.0 `nullable` and 3.1 JSON Schema,
-    `$ref`s, `oneOf` with discriminators); a `readOnly` property sent in a request is an error.
-    A placeholder (`"{START_TIME}"`) stands for any value.
-    """
+def _body_violations(tutorial: Tutorial, corpus: Corpus) -> Iterator[Violation]:
     for step in tutorial.steps:
         for request in step.requests:
             body = request.body
@@ -96,12 +140,31 @@ def request_body_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             if media is None or media.schema is None:
                 continue
             errors = target.contract.schemas.errors(media.schema, body.value, "request")
-            yield from _schema_hits(body, errors, f"the request schema of {op.label}")
+            for error, hit in _schema_hits(body, errors, f"the request schema of {op.label}"):
+                yield Violation(
+                    hit, (op.label, _normal_path(error.path), error.keyword, error.claim)
+                )
+
+
+@rule(
+    "request-body-schema",
+    Severity.ERROR,
+    collect=_collector("request-body-schema", _body_violations),
+)
+def request_body_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A documented request body breaks the operation's request schema in the contract.
+
+    Validated with jsonschema in the OpenAPI dialect (3.0 `nullable` and 3.1 JSON Schema,
+    `$ref`s, `oneOf` with discriminators); a `readOnly` property sent in a request is an error.
+    A placeholder (`"{START_TIME}"`) stands for any value. When two or more documents send the
+    same thing the contract refuses, the finding is info: the contract is more likely wrong.
+    """
+    return _report("request-body-schema", _body_violations, tutorial, corpus)
 
 
 def _schema_hits(
     doc: JsonDoc, errors: list[Any], what: str, skip: frozenset[str] = frozenset()
-) -> Iterator[Hit]:
+) -> Iterator[tuple[Any, Hit]]:
     seen: set[int] = set()
     for error in errors:
         if error.keyword in skip:
@@ -110,7 +173,7 @@ def _schema_hits(
         if pos.line in seen:
             continue  # one finding a line: the most specific error there
         seen.add(pos.line)
-        yield Hit(pos, f"{error.field} breaks {what}: {_short(error.message)}", _hint(error))
+        yield error, Hit(pos, f"{error.field} breaks {what}: {_short(error.message)}", _hint(error))
 
 
 def _short(message: str, limit: int = 200) -> str:
@@ -140,15 +203,7 @@ def _request_of(step: Step, corpus: Corpus) -> tuple[CurlRequest, Target] | None
     return found[0] if found and len(ops) == 1 else None
 
 
-@rule("response-example-schema", Severity.WARNING)
-def response_example_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
-    """A documented response example breaks the contract's schema for that response.
-
-    The schema is the one of the status the doc states, or of the operation's success
-    response. Docs abbreviate examples, so fields the schema requires may be left out; a value
-    of the wrong type, a value outside an enum, an undeclared field where the schema allows
-    none, or a `writeOnly` field shown are reported.
-    """
+def _response_violations(tutorial: Tutorial, corpus: Corpus) -> Iterator[Violation]:
     for step in tutorial.steps:
         pair = _request_of(step, corpus)
         if pair is None:
@@ -168,9 +223,29 @@ def response_example_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]
             if schema is None:
                 continue
             errors = target.contract.schemas.errors(schema, body.value, "response")
-            yield from _schema_hits(
-                body, errors, f"the {code} response schema of {op.label}", frozenset({"required"})
-            )
+            what = f"the {code} response schema of {op.label}"
+            for error, hit in _schema_hits(body, errors, what, frozenset({"required"})):
+                yield Violation(
+                    hit,
+                    (op.label, code, _normal_path(error.path), error.keyword, error.claim),
+                )
+
+
+@rule(
+    "response-example-schema",
+    Severity.WARNING,
+    collect=_collector("response-example-schema", _response_violations),
+)
+def response_example_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A documented response example breaks the contract's schema for that response.
+
+    The schema is the one of the status the doc states, or of the operation's success
+    response. Docs abbreviate examples, so fields the schema requires may be left out; a value
+    of the wrong type, a value outside an enum, an undeclared field where the schema allows
+    none, or a `writeOnly` field shown are reported (as info when two or more documents show
+    the same: the contract is then more likely wrong).
+    """
+    return _report("response-example-schema", _response_violations, tutorial, corpus)
 
 
 @rule("status-undocumented", Severity.WARNING)
@@ -192,12 +267,7 @@ def status_undocumented(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                 )
 
 
-@rule("missing-parameter", Severity.ERROR)
-def missing_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
-    """A request lacks a query parameter its operation requires in the contract.
-
-    Required headers are `missing-header`'s; path parameters are part of the path.
-    """
+def _missing_violations(tutorial: Tutorial, corpus: Corpus) -> Iterator[Violation]:
     for step in tutorial.steps:
         for request in step.requests:
             target = _target(request, corpus)
@@ -207,12 +277,26 @@ def missing_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             have = {k for k, _ in query_pairs(split_url(request.url)[2])}
             for param in op.in_("query"):
                 if param.required and param.name not in have:
-                    yield Hit(
+                    hit = Hit(
                         request.url_pos,
                         f"the request lacks the query parameter {param.name} that "
                         f"{op.label} requires",
                         f"add {param.name}={_example(param.schema)} to the URL",
                     )
+                    yield Violation(hit, (op.label, param.name, "missing"))
+
+
+@rule(
+    "missing-parameter",
+    Severity.ERROR,
+    collect=_collector("missing-parameter", _missing_violations),
+)
+def missing_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A request lacks a query parameter its operation requires in the contract.
+
+    Required headers are `missing-header`'s; path parameters are part of the path.
+    """
+    return _report("missing-parameter", _missing_violations, tutorial, corpus)
 
 
 def _example(schema: Any) -> str:
@@ -224,22 +308,31 @@ def _example(schema: Any) -> str:
     return "{VALUE}"
 
 
-@rule("unknown-parameter", Severity.ERROR)
-def unknown_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
-    """A request sends a query parameter its operation lacks, or a value it does not allow.
-
-    A typo such as `mdoe=draft`, or `op=publish` where the contract says `PUBLISH`.
-    Placeholders stand for any value."""
+def _parameter_violations(tutorial: Tutorial, corpus: Corpus) -> Iterator[Violation]:
     for step in tutorial.steps:
         for request in step.requests:
             target = _target(request, corpus)
             op = target.operation if target is not None else None
             if op is None or target is None:
                 continue
-            yield from _query_hits(request, op, target)
+            yield from _query_violations(request, op, target)
 
 
-def _query_hits(request: CurlRequest, op: Operation, target: Target) -> Iterator[Hit]:
+@rule(
+    "unknown-parameter",
+    Severity.ERROR,
+    collect=_collector("unknown-parameter", _parameter_violations),
+)
+def unknown_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A request sends a query parameter its operation lacks, or a value it does not allow.
+
+    A typo such as `mdoe=draft`, or `op=publish` where the contract says `PUBLISH`.
+    Placeholders stand for any value.
+    """
+    return _report("unknown-parameter", _parameter_violations, tutorial, corpus)
+
+
+def _query_violations(request: CurlRequest, op: Operation, target: Target) -> Iterator[Violation]:
     known = op.in_("query")
     names = [p.name for p in known]
     for key, value in query_pairs(split_url(request.url)[2]):
@@ -248,24 +341,24 @@ def _query_hits(request: CurlRequest, op: Operation, target: Target) -> Iterator
             if _free_form(known):
                 continue
             close = difflib.get_close_matches(key, names, 1, 0.6)
-            yield Hit(
-                request.url_pos,
-                f"{op.label} has no query parameter {key}",
+            hint = (
                 f"did you mean {close[0]}?"
                 if close
-                else (f"its query parameters: {', '.join(names)}" if names else "it takes none"),
+                else (f"its query parameters: {', '.join(names)}" if names else "it takes none")
             )
+            hit = Hit(request.url_pos, f"{op.label} has no query parameter {key}", hint)
+            yield Violation(hit, (op.label, key, "unknown"))
             continue
         if not value or is_placeholder(value) or "{" in value:
             continue
-        for error in target.contract.schemas.value_errors(
-            param.schema, _typed(value, param.schema)
-        ):
-            yield Hit(
+        typed = _typed(value, param.schema)
+        for error in target.contract.schemas.value_errors(param.schema, typed):
+            hit = Hit(
                 request.url_pos,
                 f"{key}={value} is not allowed by {op.label}: {_short(error.message)}",
                 _hint(error),
             )
+            yield Violation(hit, (key, value, error.keyword))
             break
 
 

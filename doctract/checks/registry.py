@@ -24,9 +24,12 @@ class Hit:
     message: str
     hint: str = ""
     evidence: str | None = None
+    severity: Severity | None = None  # None: the rule's own; a rule may soften one finding
 
 
 Check = Callable[[Tutorial, "Corpus"], Iterable[Hit]]
+# gathers what a rule needs from the whole doc set, tutorial by tutorial, before any check runs
+Collect = Callable[[Tutorial, "Corpus"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ class Rule:
     dynamic: bool = False  # reported by replay or diff, not by a static check
     stage: str = "lint"  # the command that reports it: lint, run or diff
     profile: str | None = None  # the profile whose rule it is; None: every API
+    collect: Collect | None = None
 
     @property
     def summary(self) -> str:
@@ -48,7 +52,7 @@ class Rule:
         for hit in self.check(tutorial, corpus):
             yield Finding(
                 self.id,
-                self.severity,
+                hit.severity or self.severity,
                 tutorial.path,
                 hit.pos.line,
                 hit.pos.column,
@@ -76,6 +80,7 @@ def rule(
     severity: Severity,
     supersedes: Iterable[str] = (),
     profile: str | None = None,
+    collect: Collect | None = None,
 ) -> Callable[[Check], Check]:
     """Register a check under a stable kebab-case id; its docstring is the rule's doc. A
     profile's rule runs only when that profile is selected."""
@@ -84,7 +89,9 @@ def rule(
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} registered twice")
         doc = inspect.cleandoc(check.__doc__ or rule_id)
-        RULES[rule_id] = Rule(rule_id, severity, doc, check, frozenset(supersedes), profile=profile)
+        RULES[rule_id] = Rule(
+            rule_id, severity, doc, check, frozenset(supersedes), profile=profile, collect=collect
+        )
         return check
 
     return register

@@ -65,6 +65,7 @@ class SchemaError:
     message: str
     keyword: str
     expected: Any
+    claim: str = ""  # what the instance says there: its value for enum/const, else its type
 
     @property
     def field(self) -> str:
@@ -100,14 +101,7 @@ class Schemas:
             for leaf in _leaves(error):
                 if _placeholder_explains(leaf):
                     continue
-                found.append(
-                    SchemaError(
-                        tuple(leaf.absolute_path),
-                        leaf.message,
-                        str(leaf.validator),
-                        leaf.validator_value,
-                    )
-                )
+                found.append(_error(leaf))
         unique = list({(e.path, e.message): e for e in found}.values())
         return sorted(unique, key=lambda e: (len(e.path), [str(p) for p in e.path]))
 
@@ -122,13 +116,23 @@ class Schemas:
             validator = _VALIDATORS["request"](wrapped, registry=self._registry)
             self._cache[key] = validator
         try:
-            return [
-                SchemaError(tuple(e.absolute_path), e.message, str(e.validator), e.validator_value)
-                for e in validator.iter_errors(value)
-                if not _placeholder_explains(e)
-            ]
+            return [_error(e) for e in validator.iter_errors(value) if not _placeholder_explains(e)]
         except Exception:
             return []
+
+
+def _error(error: ValidationError) -> SchemaError:
+    if error.validator in ("enum", "const"):
+        claim = repr(error.instance)
+    else:
+        claim = type(error.instance).__name__
+    return SchemaError(
+        tuple(error.absolute_path),
+        error.message,
+        str(error.validator),
+        error.validator_value,
+        claim,
+    )
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
