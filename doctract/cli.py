@@ -25,6 +25,15 @@ if TYPE_CHECKING:
     from doctract.replay.session import ReplayOptions
 
 
+class OneLineError(click.ClickException):
+    """An error the user can fix, said in one line (no usage text), exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"doctract: {self.format_message()}", err=True)
+
+
 def _rule_list(value: str | None) -> frozenset[str] | None:
     if value is None:
         return None
@@ -78,7 +87,7 @@ def _with_api(config: Config, openapi: tuple[str, ...], profile: str | None) -> 
 
         api_of(config)
     except DoctractError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise OneLineError(str(exc)) from None
     return config
 
 
@@ -131,7 +140,7 @@ def _load_profile_rules() -> None:
     try:
         load_all()
     except DoctractError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise OneLineError(str(exc)) from None
 
 
 def _project_root(config: Config) -> Path:

@@ -135,6 +135,7 @@ class ResponseExample:
     status: int | None
     body: JsonDoc | None
     pos: Pos
+    status_pos: Pos | None = None  # where the prose states the status
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ left alone, and without a contract these rules are silent.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -188,12 +189,17 @@ def _hint(error: Any) -> str:
     if kind == "type":
         return f"use a JSON {' or '.join(expected) if isinstance(expected, list) else expected}"
     if kind == "enum":
-        return f"use one of {', '.join(map(str, expected))}"
+        return f"use one of {', '.join(_json_text(v) for v in expected)}"
     if kind in ("additionalProperties", "unevaluatedProperties"):
         return "remove the field, or check its spelling against the contract"
     if kind == "readOnly":
         return "remove the field: the API sets it"
     return "make the example satisfy the contract's schema"
+
+
+def _json_text(value: Any) -> str:
+    """An enum value as JSON writes it (`null`, `true`), strings bare."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _request_of(step: Step, corpus: Corpus) -> tuple[CurlRequest, Target] | None:
@@ -261,7 +267,7 @@ def status_undocumented(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             if response.status is not None and not op.declares_status(response.status):
                 declared = ", ".join(op.statuses) or "none"
                 yield Hit(
-                    response.pos,
+                    response.status_pos or response.pos,
                     f"the doc states status {response.status} but {op.label} declares {declared}",
                     "state the status the API answers, or update the contract",
                 )

@@ -9,6 +9,7 @@ or an enum value is due is not an error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -122,17 +123,36 @@ class Schemas:
 
 
 def _error(error: ValidationError) -> SchemaError:
+    path = tuple(error.absolute_path)
     if error.validator in ("enum", "const"):
         claim = repr(error.instance)
     else:
         claim = type(error.instance).__name__
-    return SchemaError(
-        tuple(error.absolute_path),
-        error.message,
-        str(error.validator),
-        error.validator_value,
-        claim,
-    )
+    extra = _unexpected(error)
+    if extra is not None:  # at the field that should not be there, not at its object
+        path, claim = (*path, extra), extra
+    return SchemaError(path, error.message, str(error.validator), error.validator_value, claim)
+
+
+def _unexpected(error: ValidationError) -> str | None:
+    """The first property an additionalProperties/unevaluatedProperties error refuses."""
+    if error.validator not in ("additionalProperties", "unevaluatedProperties"):
+        return None
+    instance, schema = error.instance, error.schema
+    if not isinstance(instance, dict) or not isinstance(schema, dict):
+        return None
+    declared = schema.get("properties") or {}
+    patterns = list((schema.get("patternProperties") or {}).keys())
+    for key in instance:
+        if key in declared:
+            continue
+        try:
+            if any(re.search(p, key) for p in patterns):
+                continue
+        except re.error:
+            continue
+        return str(key)
+    return None
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:

@@ -36,6 +36,8 @@ _STATUS = re.compile(r"\bHTTP(?:\s+status)?(?:\s+code)?\s+(\d{3})\b|\bstatus(?:\
 _MENTION = re.compile(
     r"(?:\b(GET|POST|PUT|PATCH|DELETE)\s+request\s+to\s+(?:the\s+)?)?`?(/[A-Za-z][\w{}./-]*)`?"
     r"\s+endpoint")
+# prose after a request that introduces its response ("Meilisearch returns a task object:")
+_RESPONSE_CUE = re.compile(r"\b(?:returns?|responds?|response|answers?)\b", re.IGNORECASE)
 _SHELL_LANGS = frozenset({"shell", "sh", "bash", "console", "curl", "zsh"})
 _HTTP_LANGS = frozenset({"http", "https"})
 
@@ -57,12 +59,15 @@ class _StepBuilder:
     label: str | None = None
     status: int | None = None
     status_pos: Pos | None = None
+    implied_response: bool = False  # unlabelled prose after a request announced its response
 
     def build(self) -> Step:
         if self.status is not None and self.status_pos is not None and not any(
             r.status == self.status for r in self.responses
         ):
-            self.responses.append(ResponseExample(self.status, None, self.status_pos))
+            self.responses.append(
+                ResponseExample(self.status, None, self.status_pos, self.status_pos)
+            )
         return Step(
             self.title, self.anchor, self.pos, "\n".join(self.prose), self.api_format,
             tuple(self.requests), tuple(self.request_bodies), tuple(self.responses),
@@ -74,13 +79,16 @@ class _StepBuilder:
         if self.label is None:
             for m in _MENTION.finditer(text):
                 self.mentions.append(EndpointMention(m.group(2).rstrip("./"), m.group(1), pos))
-        if self.label == "response" and self.status is None:
+        if self.label is None and self.requests and _RESPONSE_CUE.search(text):
+            self.implied_response = True
+        if (self.label == "response" or self.implied_response) and self.status is None:
             status = _STATUS.search(text)
             if status:
                 self.status = int(status.group(1) or status.group(2))
                 self.status_pos = pos
 
     def add_code(self, block: CodeBlock) -> None:
+        implied, self.implied_response = self.implied_response, False
         self.blocks.append(block)
         lines = block.lines
         if not lines:
@@ -102,8 +110,8 @@ class _StepBuilder:
         stripped = first.text.lstrip()
         if lang == "json" or (lang == "" and stripped.startswith(("{", "["))):
             doc = parse_json(lines)
-            if self.label == "response":
-                self.responses.append(ResponseExample(self.status, doc, doc.pos))
+            if self.label == "response" or (implied and self.label is None):
+                self.responses.append(ResponseExample(self.status, doc, doc.pos, self.status_pos))
                 self.status = None
                 self.status_pos = None
             elif self.label == "request" and not self.requests:
