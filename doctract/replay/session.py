@@ -313,7 +313,9 @@ class Replay:
                 "cassette-missing",
                 line,
                 f"no recorded interaction for request {index} ({message.method} {outcome.path})",
-                "record it: doctract run --emulator --record new_episodes",
+                "record it: doctract run --emulator --record new_episodes"
+                if self.options.api.profile.emulator
+                else "record it: doctract run --live URL --record new_episodes",
             )
             return
         except requests.RequestException as exc:
