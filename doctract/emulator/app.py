@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from doctract.emulator.errors import ApiError
-from doctract.emulator.store import Caller, Store
+from doctract.emulator.store import Caller, Paging, Store
 from doctract.emulator.validation import Operation, compile_operations, validate_request
 from doctract.specs import load_spec
 
@@ -47,6 +47,16 @@ class Call:
     def limit(self) -> int | None:
         return int(self.query["limit"]) if "limit" in self.query else None
 
+    @property
+    def paging(self) -> Paging:
+        return Paging(
+            tuple(self.filters),
+            self.query.get("orderby"),
+            self.limit,
+            self.query.get("continuationToken"),
+            self.query.get("count") == "true",
+        )
+
 
 Handler = Callable[[Call], tuple[int, Any]]
 
@@ -56,7 +66,7 @@ def _entity_handlers(collection: str, id_param: str, singular: str) -> dict[str,
         return 201, c.store.create(collection, c.body, c.query.get("mode") == "draft", c.caller)
 
     return {
-        f"list{singular}s": lambda c: (200, c.store.listing(collection, c.filters, c.limit)),
+        f"list{singular}s": lambda c: (200, c.store.listing(collection, c.paging)),
         f"create{singular}": create,
         f"get{singular}": lambda c: (200, c.store.read(collection, c.params[id_param])),
         f"update{singular}": lambda c: (
@@ -77,7 +87,8 @@ HANDLERS: dict[str, Handler] = {
     **_entity_handlers("targetConnections", "targetConnectionId", "TargetConnection"),
     **_entity_handlers("flows", "flowId", "Flow"),
     "exploreConnection": lambda c: (200, c.store.explore(c.params["connectionId"], c.query)),
-    "listRuns": lambda c: (200, c.store.list_runs(c.filters, c.limit)),
+    "listRuns": lambda c: (200, c.store.list_runs(c.paging)),
+    "getRun": lambda c: (200, c.store.run(c.params["runId"])),
     "listConnectionSpecs": lambda c: (200, c.store.specs("connectionSpecs", c.filters)),
     "getConnectionSpec": lambda c: (
         200,
@@ -159,6 +170,8 @@ class Emulator:
             except (ValueError, UnicodeDecodeError) as exc:
                 raise ApiError(400, f"the request body is not valid JSON: {exc}") from None
         query = dict(request.query_params)
+        if query.get("orderby", "").startswith(" "):  # an unencoded `+name` decodes to " name"
+            query["orderby"] = "+" + query["orderby"][1:]
         validate_request(op, params, query, headers, body, has_body and op.body is not None)
         call = Call(
             self.store,

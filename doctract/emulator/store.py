@@ -4,21 +4,25 @@ Pure state and rules, no HTTP: every method takes plain values and returns the r
 raises `ApiError`. The rules are those the docs state (see the spec's description): drafts with
 `mode=draft`, publishing in dependency order, quoted etags that change on every write, JSON
 Patch updates guarded by If-Match, and bodies checked against the JSON Schemas that connection
-specs and flow specs publish.
+specs and flow specs publish. Lists take the paging parameters of Adobe's published contract
+(`limit`, `continuationToken`, `orderby`, `count`; docs/flow-service-contracts.md).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import hashlib
 import json
 import re
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlencode
 
 import jsonpatch
 from jsonpointer import JsonPointerException
@@ -56,6 +60,8 @@ _READ_ONLY = frozenset(
     }
 )
 _SECRET = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
+FLOW_SERVICE = "/data/foundation/flowservice"
+_TOKEN = re.compile(r"^offset:(\d+)$")
 _EPOCH_MS = 1_767_225_600_000  # 2026-01-01, the deterministic clock's start
 MASK = "********"
 
@@ -72,6 +78,43 @@ class Caller:
 
     sandbox: str = "prod"
     org: str = ""
+
+
+@dataclass(frozen=True)
+class Paging:
+    """A list request's filters (`property`, repeatable), order, page size and position."""
+
+    filters: tuple[str, ...] = ()
+    orderby: str | None = None
+    limit: int | None = None
+    token: str | None = None
+    count: bool = False
+
+    def offset(self) -> int:
+        if self.token is None:
+            return 0
+        padded = self.token + "=" * (-len(self.token) % 4)
+        try:
+            m = _TOKEN.match(base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii"))
+        except (ValueError, binascii.Error, UnicodeError):
+            m = None
+        if m is None:
+            raise ApiError(
+                400,
+                f"continuationToken {self.token!r} was not issued by this API; follow the "
+                "previous page's _links.next.href",
+            )
+        return int(m.group(1))
+
+    def next_href(self, path: str, offset: int) -> str:
+        token = base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+        query: list[tuple[str, str]] = [("property", f) for f in self.filters]
+        if self.orderby is not None:
+            query.append(("orderby", self.orderby))
+        query += [("limit", str(self.limit)), ("continuationToken", token)]
+        if self.count:
+            query.append(("count", "true"))
+        return f"{path}?{urlencode(query)}"
 
 
 @dataclass
@@ -336,9 +379,11 @@ class Store:
                 auth["params"] = {k: (MASK if _SECRET.search(k) else v) for k, v in params.items()}
         return shown
 
-    def listing(self, collection: str, filters: Iterable[str], limit: int | None) -> dict[str, Any]:
-        items = [e for e in self.entities[collection].values() if _matches(e, filters)]
-        return {"items": [self.public(collection, e) for e in items[:limit]]}
+    def listing(self, collection: str, paging: Paging) -> dict[str, Any]:
+        items = [e for e in self.entities[collection].values() if _matches(e, paging.filters)]
+        page = _page(items, paging, f"{FLOW_SERVICE}/{collection}")
+        page["items"] = [self.public(collection, e) for e in page["items"]]
+        return page
 
     def delete(self, collection: str, entity_id: str) -> None:
         self.entity(collection, entity_id)
@@ -387,8 +432,10 @@ class Store:
         return {"id": entity["id"], "etag": etag}
 
     def action(self, collection: str, entity_id: str, op: str) -> dict[str, Any]:
+        """`op` in the tutorials' lower case (`PUBLISH` and the like arrive lowered)."""
         entity = self.entity(collection, entity_id)
         kind = _SINGULAR[collection]
+        op = op.lower()
         if op == "publish":
             if entity["state"] != "draft":
                 raise ApiError(
@@ -442,9 +489,14 @@ class Store:
             "activities": [{"id": "copyActivity", "statusSummary": {"status": "success"}}],
         }
 
-    def list_runs(self, filters: Iterable[str], limit: int | None) -> dict[str, Any]:
-        items = [run for run in self.runs.values() if _matches(run, filters)]
-        return {"items": items[:limit]}
+    def list_runs(self, paging: Paging) -> dict[str, Any]:
+        items = [run for run in self.runs.values() if _matches(run, paging.filters)]
+        return _page(items, paging, f"{FLOW_SERVICE}/runs")
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        if run_id not in self.runs:
+            raise ApiError(404, f"no run with id {run_id}")
+        return {"items": [self.runs[run_id]]}
 
     def explore(self, connection_id: str, query: Mapping[str, str]) -> Any:
         connection = self.entity("connections", connection_id)
@@ -545,12 +597,48 @@ def parse_filter(text: str) -> tuple[str, str, str]:
     return m.group("key"), m.group("op"), value
 
 
+def _lookup(item: Mapping[str, Any], key: str) -> Any:
+    have: Any = item
+    for part in key.split("."):
+        have = have.get(part) if isinstance(have, Mapping) else None
+    return have
+
+
+def _sort_key(value: Any) -> tuple[int, float, str]:
+    """Numbers before strings before anything else, each in its natural order."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, float(value), "")
+    if isinstance(value, str):
+        return (1, 0.0, value)
+    return (2, 0.0, json.dumps(value, sort_keys=True, default=str))
+
+
+def _page(items: Sequence[Mapping[str, Any]], paging: Paging, path: str) -> dict[str, Any]:
+    """One page of a list response: sorted, cut at `limit` from the token's offset, with
+    `_links.next.href` when more follow and `count` when asked for."""
+    start = paging.offset()
+    ordered = list(items)
+    if paging.orderby:
+        key = paging.orderby.lstrip("+-")
+        present = [i for i in ordered if _lookup(i, key) is not None]
+        missing = [i for i in ordered if _lookup(i, key) is None]
+        present.sort(
+            key=lambda i: _sort_key(_lookup(i, key)), reverse=paging.orderby.startswith("-")
+        )
+        ordered = present + missing
+    end = len(ordered) if paging.limit is None else start + paging.limit
+    page: dict[str, Any] = {"items": ordered[start:end]}
+    if end < len(ordered):
+        page["_links"] = {"next": {"href": paging.next_href(path, end)}}
+    if paging.count:
+        page["count"] = len(ordered)
+    return page
+
+
 def _matches(item: Mapping[str, Any], filters: Iterable[str]) -> bool:
     for text in filters:
         key, op, want = parse_filter(text)
-        have: Any = item
-        for part in key.split("."):
-            have = have.get(part) if isinstance(have, Mapping) else None
+        have = _lookup(item, key)
         equal = have is not None and str(have) == want
         if equal != (op == "=="):
             return False
