@@ -175,9 +175,7 @@ def test_without_a_profile_the_wrong_publish_collections_are_found_generically(
     } <= found
     assert not {rule for *_, rule in found} & {"publish-endpoint-mismatch", "spec-schema-violation"}
     headers = [f for f in result.findings if f.rule == "missing-header"]
-    assert headers and not [
-        f for f in headers if any(h in f.message for h in FLOW_SERVICE_HEADERS)
-    ]
+    assert headers and not [f for f in headers if any(h in f.message for h in FLOW_SERVICE_HEADERS)]
 
 
 def test_seeds_against_adobes_published_contract(seeds: Path) -> None:

@@ -134,6 +134,22 @@ class Contract:
         return None
 
     @cached_property
+    def secrets(self) -> Secrets:
+        """What must never be written down: the credentials its security schemes carry, and
+        the body fields its schemas mark `format: password` or `writeOnly`."""
+        from doctract.contract.build import security_schemes
+
+        headers: set[str] = set()
+        query: set[str] = set()
+        for cred in security_schemes(self.document).values():
+            (headers if cred.location in ("header", "cookie") else query).add(
+                "cookie" if cred.location == "cookie" else cred.name.lower()
+            )
+        return Secrets(
+            frozenset(headers), frozenset(query), frozenset(_secret_fields(self.document))
+        )
+
+    @cached_property
     def shared_security(self) -> tuple[tuple[Credential, ...], ...]:
         """The security every operation requires (for a request that matches none)."""
         values = {op.security for op in self.operations}
@@ -150,6 +166,38 @@ class Contract:
             keys = {p.key for p in op.required_headers()}
             common = {k: v for k, v in common.items() if k in keys}
         return tuple(common.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Secrets:
+    headers: frozenset[str] = frozenset()  # lower-case header names
+    query: frozenset[str] = frozenset()  # query parameter names
+    fields: frozenset[str] = frozenset()  # body property names
+
+    def __or__(self, other: Secrets) -> Secrets:
+        return Secrets(
+            self.headers | other.headers, self.query | other.query, self.fields | other.fields
+        )
+
+
+def _secret_fields(node: Any) -> set[str]:
+    """Property names whose schema says `format: password` or `writeOnly: true`."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            props = current.get("properties")
+            if isinstance(props, dict):
+                for name, schema in props.items():
+                    if isinstance(schema, dict) and (
+                        schema.get("format") == "password" or schema.get("writeOnly") is True
+                    ):
+                        found.add(str(name))
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return found
 
 
 def _is_item_of(item: str, collection: str) -> bool:
@@ -205,6 +253,13 @@ class ContractSet:
     def hosts(self) -> frozenset[str]:
         return frozenset().union(*(c.hosts for c in self.contracts))
 
+    @property
+    def secrets(self) -> Secrets:
+        found = Secrets()
+        for contract in self.contracts:
+            found = found | contract.secrets
+        return found
+
     def __bool__(self) -> bool:
         return bool(self.contracts)
 
@@ -220,5 +275,6 @@ __all__ = [
     "Operation",
     "Parameter",
     "SchemaError",
+    "Secrets",
     "Target",
 ]

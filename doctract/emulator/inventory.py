@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import requests
 
-COLLECTIONS = ("connections", "sourceConnections", "targetConnections", "flows")
+from doctract.profiles.flow_service import BASE_PATH, ENTITY_COLLECTIONS
+
 _HEADERS = {
     "Authorization": "Bearer doctract-inventory",
     "x-api-key": "doctract-inventory",
@@ -17,8 +18,8 @@ def left_behind(base: str) -> dict[str, int]:
     """Entities per collection (the emulator's own; a sandbox needs real credentials)."""
     counts = {}
     with requests.Session() as http:
-        for collection in COLLECTIONS:
-            url = f"{base.rstrip('/')}/data/foundation/flowservice/{collection}"
+        for collection in ENTITY_COLLECTIONS:
+            url = f"{base.rstrip('/')}{BASE_PATH}/{collection}"
             for _ in range(10):  # the faults apply to this listing too
                 try:
                     response = http.get(url, headers=_HEADERS, timeout=10)

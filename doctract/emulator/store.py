@@ -30,8 +30,8 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import SchemaError
 
 from doctract.emulator.errors import ApiError
+from doctract.profiles.flow_service import ENTITY_COLLECTIONS
 
-ENTITY_COLLECTIONS = ("connections", "sourceConnections", "targetConnections", "flows")
 _SINGULAR = {
     "connections": "base connection",
     "sourceConnections": "source connection",

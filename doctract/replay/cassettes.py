@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,30 +16,35 @@ from vcr.serialize import serialize
 from vcr.serializers import compat
 
 from doctract.atomic import write_atomic
+from doctract.contract import Secrets
 from doctract.replay.cassette_file import CassetteError, load_cassette, well_formed
 
 SCRUBBED = "<SCRUBBED>"
 SECRET_KEY = re.compile(r"pass|secret|token|api.?key|credential|imsorg|^auth$", re.IGNORECASE)
 SECRET_HEADERS = ("authorization", "x-api-key", "x-gw-ims-org-id", "cookie", "set-cookie")
 VOLATILE_RESPONSE_HEADERS = ("date", "server")
+NO_SECRETS = Secrets()
 
 
-def scrub_value(value: Any) -> Any:
+def scrub_value(value: Any, fields: frozenset[str] = frozenset()) -> Any:
+    """Secret-looking keys (and the contract's password/writeOnly fields) scrubbed."""
     if isinstance(value, dict):
         return {
             k: (
                 SCRUBBED
-                if SECRET_KEY.search(str(k)) and not isinstance(v, dict)
-                else scrub_value(v)
+                if (SECRET_KEY.search(str(k)) or k in fields) and not isinstance(v, dict)
+                else scrub_value(v, fields)
             )
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [scrub_value(v) for v in value]
+        return [scrub_value(v, fields) for v in value]
     return value
 
 
-def scrub_body(body: bytes | str | None) -> bytes | str | None:
+def scrub_body(
+    body: bytes | str | None, fields: frozenset[str] = frozenset()
+) -> bytes | str | None:
     if not body:
         return body
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
@@ -46,28 +52,29 @@ def scrub_body(body: bytes | str | None) -> bytes | str | None:
         data = json.loads(text)
     except ValueError:
         return body
-    scrubbed = json.dumps(scrub_value(data), sort_keys=True)
+    scrubbed = json.dumps(scrub_value(data, fields), sort_keys=True)
     return scrubbed.encode() if isinstance(body, bytes) else scrubbed
 
 
 _LOOPBACK = re.compile(r"^(https?)://(?:127\.[\d.]+|localhost|\[::1\])(?::\d+)?")
 
 
-def _scrub_request(request: VcrRequest) -> VcrRequest:
-    request.body = scrub_body(request.body)
+def _scrub_request(request: VcrRequest, fields: frozenset[str] = frozenset()) -> VcrRequest:
+    request.body = scrub_body(request.body, fields)
     # the local emulator listens on a random port: record a stable address instead
     request.uri = _LOOPBACK.sub(r"\1://localhost", request.uri)
     return request
 
 
-def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+def _scrub_response(response: dict[str, Any], secrets: Secrets = NO_SECRETS) -> dict[str, Any]:
     headers = response.get("headers", {})
+    dropped = {*VOLATILE_RESPONSE_HEADERS, *SECRET_HEADERS, *secrets.headers}
     for name in list(headers):
-        if name.lower() in VOLATILE_RESPONSE_HEADERS or name.lower() in SECRET_HEADERS:
+        if name.lower() in dropped:
             del headers[name]
     body = response.get("body", {})
     if isinstance(body, dict) and "string" in body:
-        body["string"] = scrub_body(body["string"])
+        body["string"] = scrub_body(body["string"], secrets.fields)
         if isinstance(body["string"], bytes) and "content-length" in {h.lower() for h in headers}:
             for name in list(headers):
                 if name.lower() == "content-length":
@@ -130,7 +137,10 @@ class SafePersister:
         write_atomic(path, serialize(cassette_dict, serializer))
 
 
-def make_vcr(cassettes: Path, record_mode: str) -> vcr.VCR:
+def make_vcr(cassettes: Path, record_mode: str, secrets: Secrets = NO_SECRETS) -> vcr.VCR:
+    """A recorder that scrubs the usual credential headers and secret-looking body fields, and
+    what the contract names secret (its security schemes' headers and query parameters, its
+    password and writeOnly fields)."""
     persister = type(
         "SafePersisterFor" + record_mode.title().replace("_", ""),
         (SafePersister,),
@@ -140,9 +150,13 @@ def make_vcr(cassettes: Path, record_mode: str) -> vcr.VCR:
         cassette_library_dir=str(cassettes),
         record_mode=record_mode,
         match_on=["method", "path", "query", "scrubbed_body"],
-        filter_headers=[*((h, SCRUBBED) for h in SECRET_HEADERS), ("user-agent", None)],
-        before_record_request=_scrub_request,
-        before_record_response=_scrub_response,
+        filter_headers=[
+            *((h, SCRUBBED) for h in sorted({*SECRET_HEADERS, *secrets.headers})),
+            ("user-agent", None),
+        ],
+        filter_query_parameters=[(q, SCRUBBED) for q in sorted(secrets.query)],
+        before_record_request=partial(_scrub_request, fields=secrets.fields),
+        before_record_response=partial(_scrub_response, secrets=secrets),
         decode_compressed_response=True,
     )
     recorder.register_matcher("scrubbed_body", _scrubbed_body_matcher)

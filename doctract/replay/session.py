@@ -133,7 +133,9 @@ class Replay:
         if self.options.emulator:
             self.base = self._stack.enter_context(self._emulator()(deterministic=True))
         name = Path(self.doc_path).with_suffix("").as_posix().strip("./").replace("/", "__")
-        recorder = make_vcr(self.options.cassettes, self.options.record)
+        recorder = make_vcr(
+            self.options.cassettes, self.options.record, self.options.api.contracts.secrets
+        )
         try:
             self._stack.enter_context(recorder.use_cassette(f"{name}.yaml"))
         except CassetteError as exc:

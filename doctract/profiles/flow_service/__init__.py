@@ -14,8 +14,12 @@ from doctract.profiles.flow_service.facts import LOOKUPS, SpecFacts
 
 NAME = "flow-service"
 CONTRACT = str(files("doctract.specs").joinpath("flow-service.yaml"))
+BASE_PATH = "/data/foundation/flowservice"
+# the entities a tutorial creates, publishes and deletes (the emulator's store, what a run
+# leaves behind); the contract's collections also hold specs, runs and mapping sets
+ENTITY_COLLECTIONS = ("connections", "sourceConnections", "targetConnections", "flows")
 # the contract also describes Data Prep; other Platform APIs on the same host are not its own
-PREFIXES = ("/data/foundation/flowservice", "/data/foundation/conversion")
+PREFIXES = (BASE_PATH, "/data/foundation/conversion")
 
 PROFILE = Profile(
     name=NAME,
