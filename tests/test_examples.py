@@ -78,7 +78,7 @@ CONTRACT_DEFECTS = EXAMPLES / "defects" / "contract-defects.md"
 CONTRACT_PLANTED = {
     (31, "request-body-schema"),  # "description": 2026, a number where a string is due
     (70, "unknown-operation"),  # /connection/{id}: did you mean /connections/{connectionId}?
-    (103, "status-undocumented"),  # publish "returns HTTP status 202"; the contract says 200
+    (100, "status-undocumented"),  # publish "returns HTTP status 202"; the contract says 200
     (123, "unknown-parameter"),  # mdoe=draft
     (146, "response-example-schema"),  # an etag that is not a quoted string
     (164, "missing-parameter"),  # a publish action without op=publish
