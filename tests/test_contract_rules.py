@@ -150,6 +150,39 @@ def test_undocumented_status_is_reported_where_the_doc_states_it() -> None:
     assert [f.line for f in findings if f.rule == "status-undocumented"] == [161]
 
 
+GET_WITH_DATA = """# Search with GET
+
+## Search
+
+```bash
+curl -G 'MEILISEARCH_URL/indexes/movies/search' \\
+  -H 'Authorization: Bearer MEILISEARCH_KEY' \\
+  --data-urlencode 'q=dark knight' \\
+  --data-urlencode 'limit=ten' \\
+  -d 'attributesToRetreive=title'
+```
+"""
+
+
+def test_get_with_data_options_checks_the_query_they_build() -> None:
+    findings = lint_text(GET_WITH_DATA, "get.md", SEARCH_ENGINE).findings
+    assert sorted(f.message for f in findings if f.rule == "unknown-parameter") == [
+        "GET /indexes/{index_uid}/search has no query parameter attributesToRetreive",
+        "limit=ten is not allowed by GET /indexes/{index_uid}/search: "
+        "'ten' is not of type 'integer'",
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="with `curl -G`, unknown-parameter reports a query value that a data option adds at "
+    "the URL's line (6), not at the `--data-urlencode` / `-d` line that wrote it (9, 10)",
+)
+def test_get_with_data_options_points_at_the_data_lines() -> None:
+    findings = lint_text(GET_WITH_DATA, "get.md", SEARCH_ENGINE).findings
+    assert sorted(f.line for f in findings if f.rule == "unknown-parameter") == [9, 10]
+
+
 MEILISEARCH_STYLE_RESPONSE = """# Add documents
 
 ## Send documents to an index
@@ -371,6 +404,50 @@ def test_a_request_to_another_host_gets_no_contract_finding() -> None:
     )
     documents = [(str(CLEAN), CLEAN.read_text(encoding="utf-8")), ("import.md", doc)]
     findings = lint_documents(documents, SEARCH_ENGINE).findings
+    assert [f for f in findings if f.severity is not Severity.INFO] == []
+
+
+THIRD_PARTY_DOC = """# Configure the OpenAI embedder
+
+## Check your OpenAI key
+
+```bash
+curl \\
+  -X POST 'https://api.openai.com/v1/embeddings' \\
+  -H 'Content-Type: application/json' \\
+  -H 'Authorization: Bearer OPENAI_API_KEY' \\
+  --data-binary '{ "input": "hello", "model": "text-embedding-3-small" }'
+```
+
+## List the models
+
+```bash
+curl \\
+  -X GET 'https://api.openai.com/v1/models' \\
+  -H 'Authorization: Bearer OPENAI_API_KEY'
+```
+
+## Search
+
+```bash
+curl \\
+  -X POST 'MEILISEARCH_URL/indexes/movies/search' \\
+  -H 'Content-Type: application/json' \\
+  -H 'Authorization: Bearer MEILISEARCH_KEY' \\
+  --data-binary '{ "q": "batman" }'
+```
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="linted alone (a pre-commit run on the changed file), a tutorial that calls a third "
+    "party (api.openai.com) more often than the API (MEILISEARCH_URL) makes that host the doc "
+    "set's usual host, which Corpus.doc_hosts lets the contract own: unknown-operation on "
+    "POST /v1/embeddings and GET /v1/models, whose host is none of the contract's servers",
+)
+def test_a_third_party_host_used_most_is_still_not_the_apis() -> None:
+    findings = lint_text(THIRD_PARTY_DOC, "openai.md", SEARCH_ENGINE).findings
     assert [f for f in findings if f.severity is not Severity.INFO] == []
 
 
