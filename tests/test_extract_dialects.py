@@ -461,3 +461,39 @@ def test_unclosed_containers_are_read_in_linear_time() -> None:
     tutorial = extract("hostile.mdx", "# T\n\n## S\n\n" + text + "```json\n{}\n```\n")
     assert time.perf_counter() - started < 10
     assert tutorial.steps
+
+
+IMPLIED = """# T
+
+## Create a base connection
+
+**API format**
+
+```http
+POST /connections
+```
+
+**Request**
+
+```shell
+curl https://platform.adobe.io/data/foundation/flowservice/connections \\
+  --oauth2-bearer '{ACCESS_TOKEN}' \\
+  -H 'x-api-key: {API_KEY}' \\
+  -H 'x-gw-ims-org-id: {ORG_ID}' \\
+  -H 'x-sandbox-name: {SANDBOX_NAME}' \\
+  --json '{"name": "ACME", "connectionSpec": {"id": "{CONNECTION_SPEC_ID}", "version": "1.0"}}'
+```
+"""
+
+
+def test_headers_curl_options_imply_are_not_missing() -> None:
+    def missing(text: str) -> list[str]:
+        found = lint_text(text).findings
+        return sorted(f.message for f in found if f.rule == "missing-header")
+
+    assert missing(IMPLIED) == []
+    written = IMPLIED.replace("--json", "-d").replace("--oauth2-bearer '{ACCESS_TOKEN}'", "-sS")
+    assert missing(written) == [
+        "the POST request has no Authorization header",
+        "the POST request has no Content-Type header",
+    ]
