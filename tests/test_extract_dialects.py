@@ -409,7 +409,8 @@ def test_myst_directives_are_read_and_their_code_extracted() -> None:
         ("GET", 24),
     ]
     assert step.requests[0].body is not None and step.requests[0].body.valid
-    (doc,) = step.other_json
+    # the JSON of the colon-fenced code-block (a response, after "The response:")
+    (doc,) = [*step.other_json, *(r.body for r in step.responses if r.body is not None)]
     assert doc.valid and doc.value == {"taskUid": 1, "status": "enqueued"}
     assert tutorial.diagnostics == ()
 
