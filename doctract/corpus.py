@@ -68,10 +68,10 @@ class Corpus:
 
     @property
     def doc_hosts(self) -> frozenset[str]:
-        """Hosts a contract owns besides its servers': the doc set's usual (or configured)
-        host, where the docs call the API's production host and the contract a sandbox."""
-        host = self.expected_host or self.usual_host
-        return frozenset({host}) if host else frozenset()
+        """Hosts a contract owns besides its servers': the configured `host`, where the docs
+        call the API's production host and the contract names a sandbox. Never guessed from
+        the docs: a file that mostly calls another vendor's API would make it the API's."""
+        return frozenset({self.expected_host}) if self.expected_host else frozenset()
 
     def mostly_sent(self, header: str, share: float = 0.75, at_least: int = 4) -> bool:
         """True when most requests of the doc set send this header (the convention a

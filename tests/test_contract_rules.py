@@ -439,13 +439,6 @@ curl \\
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="linted alone (a pre-commit run on the changed file), a tutorial that calls a third "
-    "party (api.openai.com) more often than the API (MEILISEARCH_URL) makes that host the doc "
-    "set's usual host, which Corpus.doc_hosts lets the contract own: unknown-operation on "
-    "POST /v1/embeddings and GET /v1/models, whose host is none of the contract's servers",
-)
 def test_a_third_party_host_used_most_is_still_not_the_apis() -> None:
     findings = lint_text(THIRD_PARTY_DOC, "openai.md", SEARCH_ENGINE).findings
     assert [f for f in findings if f.severity is not Severity.INFO] == []
@@ -535,11 +528,6 @@ def test_nullable_enum_hint_says_null() -> None:
     assert _nullable_enum_finding().hint == "use one of last, all, frequency, null"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the message of an enum error is jsonschema's, in Python spelling: \"'first' is not "
-    "one of ['last', 'all', 'frequency', None]\" where JSON says null",
-)
 def test_nullable_enum_message_says_null() -> None:
     assert "None" not in _nullable_enum_finding().message
 

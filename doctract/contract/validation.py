@@ -9,6 +9,7 @@ or an enum value is due is not an error.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -131,7 +132,18 @@ def _error(error: ValidationError) -> SchemaError:
     extra = _unexpected(error)
     if extra is not None:  # at the field that should not be there, not at its object
         path, claim = (*path, extra), extra
-    return SchemaError(path, error.message, str(error.validator), error.validator_value, claim)
+    message = error.message
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        allowed = ", ".join(_json(v) for v in error.validator_value)
+        message = f"{_json(error.instance)} is not one of {allowed}"  # JSON spelling: null
+    return SchemaError(path, message, str(error.validator), error.validator_value, claim)
+
+
+def _json(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 def _unexpected(error: ValidationError) -> str | None:
