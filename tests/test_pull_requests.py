@@ -25,7 +25,7 @@ def _doc_copy(tmp_path: Path) -> Path:
     for source in (EXAMPLES / "flow-service").iterdir():
         shutil.copy(source, tmp_path / "docs" / source.name)
     shutil.copy(DEFECTS, tmp_path / "docs" / DEFECTS.name)
-    (tmp_path / "pyproject.toml").write_text("[tool.doctract]\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.doctract]\nprofile = "flow-service"\n')
     return tmp_path / "docs" / DEFECTS.name
 
 
