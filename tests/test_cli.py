@@ -177,3 +177,18 @@ def test_rules_command_lists_every_rule() -> None:
     code, out = invoke("rules")
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == sorted(RULES)
+
+
+def test_text_output_keeps_line_numbers_that_look_like_emoji_codes() -> None:
+    """rich reads `:100:` as an emoji code: a finding at line 100, column 1 must still print
+    as `path:100:1`."""
+    from io import StringIO
+
+    from doctract.findings import Finding, Severity
+    from doctract.lint import LintResult
+    from doctract.output.text import render_text
+
+    out = StringIO()
+    finding = Finding("json-syntax", Severity.ERROR, "doc.md", 100, 1, "bad :smile: JSON")
+    render_text(LintResult((finding,), 1), out)
+    assert "doc.md:100:1:" in out.getvalue() and ":smile:" in out.getvalue()

@@ -82,6 +82,7 @@ CONTRACT_PLANTED = {
     (123, "unknown-parameter"),  # mdoe=draft
     (146, "response-example-schema"),  # an etag that is not a quoted string
     (164, "missing-parameter"),  # a publish action without op=publish
+    (185, "id-wrong-collection"),  # the target connection's id looked up under /flows
 }
 
 

@@ -21,6 +21,8 @@ from doctract.report.junit import junit_xml
 from doctract.report.results import load_history, run_results
 
 DEFECTS_DOC = "examples/docs/defects/dataflow-with-planted-defects.md"
+CONTRACT_DOC = "examples/docs/defects/contract-defects.md"
+FAILING = {DEFECTS_DOC, CONTRACT_DOC}  # the example docs with planted defects
 CHROMIUM = os.environ.get("DOCTRACT_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -57,9 +59,9 @@ def test_results_json_has_every_tutorial_with_status_and_requests(reports: Path)
     results = json.loads((reports / "results.json").read_text())
     assert results["format"] == "doctract-run/1" and results["mode"] == "offline (cassettes)"
     by_path = {t["path"]: t for t in results["tutorials"]}
-    assert by_path[DEFECTS_DOC]["status"] == "failed"
-    assert {t["status"] for p, t in by_path.items() if p != DEFECTS_DOC} == {"passed"}
-    assert results["summary"]["failed"] == 1 and results["summary"]["passed"] == 2
+    assert {p for p, t in by_path.items() if t["status"] == "failed"} == FAILING
+    assert {t["status"] for p, t in by_path.items() if p not in FAILING} == {"passed"}
+    assert results["summary"]["failed"] == 2 and results["summary"]["passed"] == 2
     first = by_path[DEFECTS_DOC]["requests"][0]
     assert (first["line"], first["method"], first["status"]) == (22, "POST", 400)
     assert '"password": "<SCRUBBED>"' in first["request_body"]
@@ -69,10 +71,10 @@ def test_junit_xml_is_accepted_by_a_junit_parser(reports: Path) -> None:
     xml = junitparser.JUnitXml.fromfile(str(reports / "junit.xml"))
     suite = next(iter(xml))
     cases = list(suite)
-    assert suite.tests == 3 and suite.failures == 1 and suite.errors == 0
+    assert suite.tests == 4 and suite.failures == 2 and suite.errors == 0
     failed = [c for c in cases if not c.is_passed]
-    assert [c.classname for c in failed] == [DEFECTS_DOC]
-    failure = failed[0].result[0]
+    assert {c.classname for c in failed} == FAILING
+    failure = next(c for c in failed if c.classname == DEFECTS_DOC).result[0]
     assert isinstance(failure, junitparser.Failure)
     assert failure.message.startswith(f"{DEFECTS_DOC}:22: error request-rejected: the API")
     assert "dataflow-with-planted-defects.md:109: error broken-request" in failure.text
@@ -169,7 +171,7 @@ def test_html_report_renders_and_filters_in_a_headless_browser(
             page.goto((reports / "report.html").as_uri())
             visible = page.locator("article.finding:visible")
             assert visible.count() == findings
-            assert page.locator("#shown").text_content() == "3 of 3 tutorials shown"
+            assert page.locator("#shown").text_content() == "4 of 4 tutorials shown"
             assert page.locator(".trend rect").count() == 2 * 3
 
             broken = sum(
@@ -180,12 +182,13 @@ def test_html_report_renders_and_filters_in_a_headless_browser(
             assert {visible.nth(i).get_attribute("data-rule") for i in range(broken)} == {
                 "broken-request"
             }
-            assert page.locator("#shown").text_content() == "1 of 3 tutorials shown"
+            assert page.locator("#shown").text_content() == "1 of 4 tutorials shown"
 
             page.select_option("#rule-filter", "")
             page.uncheck("input[value=failed]")
             assert page.locator("section.tutorial:visible").count() == 2
-            assert page.locator(f'section.tutorial:visible code:text("{DEFECTS_DOC}")').count() == 0
+            for doc in FAILING:
+                assert page.locator(f'section.tutorial:visible code:text("{doc}")').count() == 0
             page.uncheck("input[value=passed]")
             assert page.locator("#nothing").is_visible()
             page.check("input[value=failed]")
@@ -221,7 +224,7 @@ def test_parallel_runs_give_the_same_results_as_serial(tmp_path: Path) -> None:
         os.chdir(old)
     assert serial[0] == parallel[0] == 1
     assert json.loads(serial[1])["findings"] == json.loads(parallel[1])["findings"]
-    assert json.loads(parallel[1])["summary"]["files"] == 3
+    assert json.loads(parallel[1])["summary"]["files"] == 4
 
 
 def test_progress_bar_on_a_terminal() -> None:

@@ -206,7 +206,11 @@ def _id_hits(tutorial: Tutorial, corpus: Corpus) -> Iterator[tuple[Hit | None, H
                     )
 
 
-@rule("id-wrong-collection", Severity.ERROR)
+@rule(
+    "id-wrong-collection",
+    Severity.ERROR,
+    supersedes=("api-format-mismatch", "prose-endpoint-mismatch", "unknown-operation"),
+)
 def id_wrong_collection(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request uses, under one collection, an id the tutorial created in another.
 

@@ -14,7 +14,8 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def render_text(result: LintResult, out: TextIO) -> None:
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    # no emoji codes: rich would print `doc.md:100:1` as a 100-points emoji
+    console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
     for f in result.findings:
         style = _STYLE[f.severity.value]
         console.print(

@@ -44,7 +44,7 @@ class RunProgress:
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 TextColumn("{task.description}"),
-                console=Console(file=self.stream),
+                console=Console(file=self.stream, emoji=False),
                 transient=False,
             )
             self._progress.start()
