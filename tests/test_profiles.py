@@ -44,13 +44,15 @@ def third_party(monkeypatch: pytest.MonkeyPatch) -> Iterator[Profile]:
     """A profile a third party ships, found through the entry point group (its rule is
     registered here, as importing its rule module would)."""
     shout = Profile(name="shouting-api")
-    if "shouting-request" not in RULES:
-        rule("shouting-request", Severity.WARNING, profile="shouting-api")(_shout)
+    rule("shouting-request", Severity.WARNING, profile="shouting-api")(_shout)
     real = profiles.available
     monkeypatch.setattr(profiles, "available", lambda: {**real(), "shouting-api": lambda: shout})
     profiles._LOADED.pop("shouting-api", None)
-    yield shout
-    profiles._LOADED.pop("shouting-api", None)
+    try:
+        yield shout
+    finally:  # the registry is the process's: leave it as it was for the other tests
+        RULES.pop("shouting-request", None)
+        profiles._LOADED.pop("shouting-api", None)
 
 
 def test_a_third_party_profile_is_found_and_its_rules_run_only_when_selected(
