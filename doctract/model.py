@@ -90,6 +90,8 @@ class CurlRequest:
     form: tuple[FormField, ...] = ()
     implied_headers: tuple[Header, ...] = ()
     user: str | None = None
+    method_pos: Pos | None = None  # where `-X METHOD` is written, when it is
+    malformed: tuple[str, ...] = ()  # names of -H lines curl does not send (header-syntax)
 
     def header(self, name: str) -> Header | None:
         wanted = name.lower()

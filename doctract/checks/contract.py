@@ -121,7 +121,7 @@ def _unknown(
     elif match.operation is None:
         allowed = ", ".join(match.allowed)
         yield Hit(
-            request.pos if request is not None else where,
+            (request.method_pos or request.pos) if request is not None else where,
             f"{name} has no {method} on {match.template} (it has {allowed})",
             f"use one of {allowed}",
         )

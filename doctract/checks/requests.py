@@ -44,9 +44,10 @@ def missing_header(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
         for request in step.requests:
             if any(d.code == "curl-unbalanced-quote" for d in request.diagnostics):
                 continue  # the headers after an open quote are not headers; one defect, one finding
+            malformed = {name.lower() for name in request.malformed}
             for need in needs(request, corpus):
-                if _has(request, need):
-                    continue
+                if _has(request, need) or need.name.lower() in malformed:
+                    continue  # present, or written without ':' (header-syntax says so)
                 what = "query parameter" if need.location == "query" else "header"
                 yield Hit(
                     request.pos,

@@ -341,6 +341,8 @@ class _Parsed:
     get: bool = False
     head: bool = False
     upload: bool = False
+    method_pos: Pos | None = None
+    malformed: list[str] = field(default_factory=list)
 
 
 def _lost_its_curl(commands: list[_Command], index: int) -> bool:
@@ -439,6 +441,7 @@ def _apply(parsed: _Parsed, name: str, arg: _Word | None, diags: list[Diagnostic
         return
     elif name == "--request":
         parsed.method = arg.text.upper()
+        parsed.method_pos = _arg_pos(arg, lines)
     elif name == "--header":
         _header(parsed, arg, diags, lines)
     elif name in _DATA_KINDS:
@@ -487,6 +490,7 @@ def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
         if "$" in text or ANY_PLACEHOLDER.fullmatch(text):
             return  # `-H "$AUTH_HEADER"`: a whole header from a variable
         first = text.split()[0]
+        parsed.malformed.append(first)
         diags.append(Diagnostic(
             "header-syntax",
             f"the header line starting with {first} has no ':' after the name, so curl does "
@@ -568,7 +572,8 @@ def _request(parsed: _Parsed, start: Pos, diags: list[Diagnostic],
                                 "add the request URL after the method"))
     url_pos = _arg_pos(url, lines) if url else start
     return CurlRequest(method, url_text, url_pos, tuple(parsed.headers), body, body_text, start,
-                       tuple(diags), tuple(parsed.form), tuple(parsed.implied), parsed.user)
+                       tuple(diags), tuple(parsed.form), tuple(parsed.implied), parsed.user,
+                       parsed.method_pos, tuple(parsed.malformed))
 
 
 def _body_lines(word: _Word, lines: Sequence[SourceLine]) -> list[SourceLine]:
