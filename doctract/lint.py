@@ -20,15 +20,16 @@ from doctract.extractors import extract
 from doctract.findings import Finding, Severity
 from doctract.fingerprints import fingerprints
 from doctract.model import Pos, Tutorial
+from doctract.rule_ids import INTERNAL_ERROR, READ_ERROR, TIME_BUDGET_EXCEEDED
 
 
-@rule("read-error", Severity.ERROR)
+@rule(READ_ERROR, Severity.ERROR)
 def _read_error(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
     """A file cannot be read or is not UTF-8 text; it is reported and the other files still run."""
     return ()
 
 
-@rule("time-budget-exceeded", Severity.ERROR)
+@rule(TIME_BUDGET_EXCEEDED, Severity.ERROR)
 def _time_budget_exceeded(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
     """doctract gave up on a file that took longer than its time budget.
 
@@ -37,7 +38,7 @@ def _time_budget_exceeded(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
     return ()
 
 
-@rule("internal-error", Severity.ERROR)
+@rule(INTERNAL_ERROR, Severity.ERROR)
 def _internal_error(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
     """doctract itself failed on a file (a bug: please report it); the rest still runs."""
     return ()
@@ -74,7 +75,7 @@ def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[Find
         else:
             problems.append(
                 Finding(
-                    "read-error",
+                    READ_ERROR,
                     Severity.ERROR,
                     given,
                     1,
@@ -96,7 +97,7 @@ def read_document(path: str, max_size: int | None = None) -> tuple[str | None, F
         size = os.path.getsize(path)
         if max_size is not None and size > max_size:
             return None, file_error(
-                "read-error",
+                READ_ERROR,
                 path,
                 f"the file is {size / 2**20:.1f} MB, over the {max_size / 2**20:g} MB limit",
                 "split it, or raise max-file-size in [tool.doctract]",
@@ -104,7 +105,7 @@ def read_document(path: str, max_size: int | None = None) -> tuple[str | None, F
         data = Path(path).read_bytes()
     except OSError as exc:
         return None, Finding(
-            "read-error",
+            READ_ERROR,
             Severity.ERROR,
             path,
             1,
@@ -118,7 +119,7 @@ def read_document(path: str, max_size: int | None = None) -> tuple[str | None, F
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, Finding(
-            "read-error",
+            READ_ERROR,
             Severity.ERROR,
             path,
             line,
@@ -129,7 +130,7 @@ def read_document(path: str, max_size: int | None = None) -> tuple[str | None, F
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, Finding(
-            "read-error",
+            READ_ERROR,
             Severity.ERROR,
             path,
             line,
@@ -252,7 +253,7 @@ def file_error(rule: str, path: str, message: str, hint: str) -> Finding:
 
 def over_budget(path: str, stage: str, seconds: float) -> Finding:
     return file_error(
-        "time-budget-exceeded",
+        TIME_BUDGET_EXCEEDED,
         path,
         f"doctract stopped {stage} the file after its time budget of {seconds:g} s",
         "simplify or split the file, or raise time-budget in [tool.doctract]",
@@ -261,7 +262,7 @@ def over_budget(path: str, stage: str, seconds: float) -> Finding:
 
 def _internal(path: str, where: str, exc: Exception) -> Finding:
     return file_error(
-        "internal-error",
+        INTERNAL_ERROR,
         path,
         f"doctract failed in {where}: {type(exc).__name__}: {exc}",
         "please report this with the document",

@@ -19,9 +19,20 @@ from doctract.corpus import Corpus
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import CurlRequest, JsonDoc, Step, Tutorial
+from doctract.rule_ids import (
+    CURL_MISSING_COMMAND,
+    CURL_MISSING_URL,
+    CURL_UNBALANCED_QUOTE,
+    MISSING_PARAMETER,
+    REQUEST_BODY_SCHEMA,
+    RESPONSE_EXAMPLE_SCHEMA,
+    STATUS_UNDOCUMENTED,
+    UNKNOWN_OPERATION,
+    UNKNOWN_PARAMETER,
+)
 from doctract.urls import is_placeholder, query_pairs, split_url
 
-_BROKEN = frozenset({"curl-missing-url", "curl-unbalanced-quote", "curl-missing-command"})
+_BROKEN = frozenset({CURL_MISSING_URL, CURL_UNBALANCED_QUOTE, CURL_MISSING_COMMAND})
 
 
 def _target(request: CurlRequest, corpus: Corpus) -> Target | None:
@@ -85,7 +96,7 @@ def _normal_path(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple("*" if isinstance(p, int) else p for p in path)
 
 
-@rule("unknown-operation", Severity.ERROR)
+@rule(UNKNOWN_OPERATION, Severity.ERROR)
 def unknown_operation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request's method and path match no operation of the API's OpenAPI contract.
 
@@ -148,9 +159,9 @@ def _body_violations(tutorial: Tutorial, corpus: Corpus) -> Iterator[Violation]:
 
 
 @rule(
-    "request-body-schema",
+    REQUEST_BODY_SCHEMA,
     Severity.ERROR,
-    collect=_collector("request-body-schema", _body_violations),
+    collect=_collector(REQUEST_BODY_SCHEMA, _body_violations),
 )
 def request_body_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A documented request body breaks the operation's request schema in the contract.
@@ -160,7 +171,7 @@ def request_body_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     A placeholder (`"{START_TIME}"`) stands for any value. When two or more documents send the
     same thing the contract refuses, the finding is info: the contract is more likely wrong.
     """
-    return _report("request-body-schema", _body_violations, tutorial, corpus)
+    return _report(REQUEST_BODY_SCHEMA, _body_violations, tutorial, corpus)
 
 
 def _schema_hits(
@@ -238,9 +249,9 @@ def _response_violations(tutorial: Tutorial, corpus: Corpus) -> Iterator[Violati
 
 
 @rule(
-    "response-example-schema",
+    RESPONSE_EXAMPLE_SCHEMA,
     Severity.WARNING,
-    collect=_collector("response-example-schema", _response_violations),
+    collect=_collector(RESPONSE_EXAMPLE_SCHEMA, _response_violations),
 )
 def response_example_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A documented response example breaks the contract's schema for that response.
@@ -251,10 +262,10 @@ def response_example_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]
     none, or a `writeOnly` field shown are reported (as info when two or more documents show
     the same: the contract is then more likely wrong).
     """
-    return _report("response-example-schema", _response_violations, tutorial, corpus)
+    return _report(RESPONSE_EXAMPLE_SCHEMA, _response_violations, tutorial, corpus)
 
 
-@rule("status-undocumented", Severity.WARNING)
+@rule(STATUS_UNDOCUMENTED, Severity.WARNING)
 def status_undocumented(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """The doc states a response status the operation does not declare in the contract."""
     for step in tutorial.steps:
@@ -293,16 +304,16 @@ def _missing_violations(tutorial: Tutorial, corpus: Corpus) -> Iterator[Violatio
 
 
 @rule(
-    "missing-parameter",
+    MISSING_PARAMETER,
     Severity.ERROR,
-    collect=_collector("missing-parameter", _missing_violations),
+    collect=_collector(MISSING_PARAMETER, _missing_violations),
 )
 def missing_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request lacks a query parameter its operation requires in the contract.
 
     Required headers are `missing-header`'s; path parameters are part of the path.
     """
-    return _report("missing-parameter", _missing_violations, tutorial, corpus)
+    return _report(MISSING_PARAMETER, _missing_violations, tutorial, corpus)
 
 
 def _example(schema: Any) -> str:
@@ -325,9 +336,9 @@ def _parameter_violations(tutorial: Tutorial, corpus: Corpus) -> Iterator[Violat
 
 
 @rule(
-    "unknown-parameter",
+    UNKNOWN_PARAMETER,
     Severity.ERROR,
-    collect=_collector("unknown-parameter", _parameter_violations),
+    collect=_collector(UNKNOWN_PARAMETER, _parameter_violations),
 )
 def unknown_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request sends a query parameter its operation lacks, or a value it does not allow.
@@ -335,7 +346,7 @@ def unknown_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     A typo such as `mdoe=draft`, or `op=publish` where the contract says `PUBLISH`.
     Placeholders stand for any value.
     """
-    return _report("unknown-parameter", _parameter_violations, tutorial, corpus)
+    return _report(UNKNOWN_PARAMETER, _parameter_violations, tutorial, corpus)
 
 
 def _query_violations(request: CurlRequest, op: Operation, target: Target) -> Iterator[Violation]:

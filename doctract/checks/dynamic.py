@@ -4,25 +4,43 @@ from __future__ import annotations
 
 from doctract.checks.registry import dynamic_rule
 from doctract.findings import Severity
+from doctract.rule_ids import (
+    BLOCKED_STEP,
+    BROKEN_REQUEST,
+    CASSETTE_MISSING,
+    CASSETTE_UNREADABLE,
+    CLEANUP_FAILED,
+    DESTRUCTIVE_SKIPPED,
+    INTERACTION_ADDED,
+    INTERACTION_REMOVED,
+    INTERACTION_SHAPE_CHANGED,
+    INTERACTION_STATUS_CHANGED,
+    REQUEST_REJECTED,
+    RESPONSE_CONTRACT_VIOLATION,
+    RESPONSE_SHAPE_MISMATCH,
+    RESPONSE_UNDOCUMENTED_KEYS,
+    STATUS_MISMATCH,
+    TRANSPORT_ERROR,
+)
 
 for _id, _severity, _doc in (
     (
-        "request-rejected",
+        REQUEST_REJECTED,
         Severity.ERROR,
         """The API rejects a documented request (4xx/5xx).
 
         The finding quotes the API's error body: the doc's request is wrong, or the API changed.""",
     ),
     (
-        "response-undocumented-keys",
+        RESPONSE_UNDOCUMENTED_KEYS,
         Severity.INFO,
         """The response has keys the documented example leaves out.
 
         Docs often abbreviate examples, so this is informational.""",
     ),
-    ("status-mismatch", Severity.ERROR, """The API answers another status than the doc states."""),
+    (STATUS_MISMATCH, Severity.ERROR, """The API answers another status than the doc states."""),
     (
-        "response-shape-mismatch",
+        RESPONSE_SHAPE_MISMATCH,
         Severity.WARNING,
         """The response differs in shape from the documented example.
 
@@ -30,14 +48,14 @@ for _id, _severity, _doc in (
         timestamps) are not compared. Most likely the doc's example is stale.""",
     ),
     (
-        "response-contract-violation",
+        RESPONSE_CONTRACT_VIOLATION,
         Severity.ERROR,
         """The API's response breaks the OpenAPI contract.
 
         Most likely the API regressed, or the contract is out of date.""",
     ),
     (
-        "broken-request",
+        BROKEN_REQUEST,
         Severity.ERROR,
         """A documented request cannot be sent as written.
 
@@ -45,31 +63,31 @@ for _id, _severity, _doc in (
         that depend on it are reported as blocked.""",
     ),
     (
-        "blocked-step",
+        BLOCKED_STEP,
         Severity.WARNING,
         """A request was not sent: it needs an id from a request that failed.""",
     ),
     (
-        "cassette-missing",
+        CASSETTE_MISSING,
         Severity.ERROR,
         """No recorded interaction matches a request in offline replay.
 
         Re-record with `doctract run --live URL --record new_episodes` (or `--emulator`).""",
     ),
     (
-        "transport-error",
+        TRANSPORT_ERROR,
         Severity.ERROR,
         """The API could not be reached (after bounded retries).""",
     ),
     (
-        "cleanup-failed",
+        CLEANUP_FAILED,
         Severity.ERROR,
         """A resource a live run created could not be deleted afterwards (after retries).
 
         The finding names it, so it can be deleted by hand.""",
     ),
     (
-        "destructive-skipped",
+        DESTRUCTIVE_SKIPPED,
         Severity.INFO,
         """A documented DELETE was not sent to a non-local host.
 
@@ -80,31 +98,31 @@ for _id, _severity, _doc in (
 
 for _id, _severity, _doc in (
     (
-        "interaction-status-changed",
+        INTERACTION_STATUS_CHANGED,
         Severity.ERROR,
         """A documented interaction answers another status in the new recording.
 
         `doctract diff OLD NEW` compares cassettes recorded before and after an API change.""",
     ),
     (
-        "interaction-shape-changed",
+        INTERACTION_SHAPE_CHANGED,
         Severity.WARNING,
         """A documented interaction's response changed shape in the new recording.
 
         Keys added or removed, or values of another type; volatile values are not compared.""",
     ),
     (
-        "interaction-removed",
+        INTERACTION_REMOVED,
         Severity.WARNING,
         """An interaction (or a whole tutorial's cassette) is in the old recording only.""",
     ),
     (
-        "interaction-added",
+        INTERACTION_ADDED,
         Severity.INFO,
         """An interaction (or a whole tutorial's cassette) is in the new recording only.""",
     ),
     (
-        "cassette-unreadable",
+        CASSETTE_UNREADABLE,
         Severity.ERROR,
         """A cassette cannot be used (truncated, not YAML, out of shape, another version).
 
@@ -113,4 +131,4 @@ for _id, _severity, _doc in (
         `doctract diff`.""",
     ),
 ):
-    dynamic_rule(_id, _severity, _doc, stage="run" if _id == "cassette-unreadable" else "diff")
+    dynamic_rule(_id, _severity, _doc, stage="run" if _id == CASSETTE_UNREADABLE else "diff")

@@ -8,10 +8,11 @@ from doctract.checks.registry import Hit, rule
 from doctract.corpus import Corpus
 from doctract.findings import Severity
 from doctract.model import Tutorial
+from doctract.rule_ids import API_FORMAT_MISMATCH, PROSE_ENDPOINT_MISMATCH, UNKNOWN_OPERATION
 from doctract.urls import PLACEHOLDER, path_matches, query_pairs, split_url, template_regex
 
 
-@rule("api-format-mismatch", Severity.ERROR, supersedes=("unknown-operation",))
+@rule(API_FORMAT_MISMATCH, Severity.ERROR, supersedes=(UNKNOWN_OPERATION,))
 def api_format_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """The curl request does not call what the step's API format line says.
 
@@ -62,7 +63,7 @@ def api_format_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                     )
 
 
-@rule("prose-endpoint-mismatch", Severity.WARNING)
+@rule(PROSE_ENDPOINT_MISMATCH, Severity.WARNING)
 def prose_endpoint_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """The prose says "make a request to the `/x` endpoint" but the curl URL calls another one."""
     for step in tutorial.steps:

@@ -11,6 +11,17 @@ from doctract.corpus import Corpus, ids_in
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import CurlRequest, JsonDoc, Pos, Step, Tutorial
+from doctract.rule_ids import (
+    API_FORMAT_MISMATCH,
+    ETAG_UNCHANGED,
+    ID_NOT_FROM_EARLIER_STEP,
+    ID_UNKNOWN,
+    ID_WRONG_COLLECTION,
+    IF_MATCH_STALE,
+    IF_MATCH_UNQUOTED,
+    PROSE_ENDPOINT_MISMATCH,
+    UNKNOWN_OPERATION,
+)
 from doctract.urls import HEX_ID, UUID, query_pairs, split_url
 from doctract.vocabulary import Vocabulary
 
@@ -149,7 +160,7 @@ def _walk(tutorial: Tutorial, vocabulary: Vocabulary) -> Iterator[tuple[Step, Tr
         trail.learn(step)
 
 
-@rule("id-not-from-earlier-step", Severity.WARNING)
+@rule(ID_NOT_FROM_EARLIER_STEP, Severity.WARNING)
 def id_not_from_earlier_step(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request uses an id other than the one the tutorial created for that entity earlier.
 
@@ -161,7 +172,7 @@ def id_not_from_earlier_step(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit
             yield hit
 
 
-@rule("id-unknown", Severity.INFO)
+@rule(ID_UNKNOWN, Severity.INFO)
 def id_unknown(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request uses an id that no earlier response, table, prose or spec lookup produced.
 
@@ -207,9 +218,9 @@ def _id_hits(tutorial: Tutorial, corpus: Corpus) -> Iterator[tuple[Hit | None, H
 
 
 @rule(
-    "id-wrong-collection",
+    ID_WRONG_COLLECTION,
     Severity.ERROR,
-    supersedes=("api-format-mismatch", "prose-endpoint-mismatch", "unknown-operation"),
+    supersedes=(API_FORMAT_MISMATCH, PROSE_ENDPOINT_MISMATCH, UNKNOWN_OPERATION),
 )
 def id_wrong_collection(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request uses, under one collection, an id the tutorial created in another.
@@ -242,7 +253,7 @@ def id_wrong_collection(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                 )
 
 
-@rule("if-match-unquoted", Severity.ERROR)
+@rule(IF_MATCH_UNQUOTED, Severity.ERROR)
 def if_match_unquoted(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """An If-Match header carries a bare etag; etags are quoted strings and the API rejects it."""
     for step in tutorial.steps:
@@ -262,7 +273,7 @@ def if_match_unquoted(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             )
 
 
-@rule("if-match-stale", Severity.WARNING)
+@rule(IF_MATCH_STALE, Severity.WARNING)
 def if_match_stale(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """An If-Match etag differs from the latest etag the tutorial showed for that entity.
 
@@ -289,7 +300,7 @@ def if_match_stale(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                 )
 
 
-@rule("etag-unchanged", Severity.WARNING)
+@rule(ETAG_UNCHANGED, Severity.WARNING)
 def etag_unchanged(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """An update or action response shows the same etag the entity had before the change.
 

@@ -10,6 +10,7 @@ from doctract.corpus import Corpus, leaf_strings
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import Pos, Tutorial
+from doctract.rule_ids import PLACEHOLDER_INCONSISTENT, PLACEHOLDER_MISMATCH
 from doctract.urls import placeholder_name, placeholder_names
 
 
@@ -18,7 +19,7 @@ def cell_name(cell: str) -> str:
     return cell.strip().strip("`*_ ").strip()
 
 
-@rule("placeholder-mismatch", Severity.WARNING)
+@rule(PLACEHOLDER_MISMATCH, Severity.WARNING)
 def placeholder_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A parameter table documents a placeholder that the step's API format does not use.
 
@@ -44,7 +45,7 @@ def placeholder_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                     )
 
 
-@rule("placeholder-inconsistent", Severity.INFO)
+@rule(PLACEHOLDER_INCONSISTENT, Severity.INFO)
 def placeholder_inconsistent(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A header or body field uses a placeholder name that the rest of the doc set names otherwise.
 

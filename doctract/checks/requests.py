@@ -10,6 +10,7 @@ from doctract.contract import Credential, Operation, Target
 from doctract.corpus import Corpus
 from doctract.findings import Severity
 from doctract.model import CurlRequest, Tutorial
+from doctract.rule_ids import CURL_UNBALANCED_QUOTE, HOST_MISMATCH, MISSING_HEADER
 from doctract.urls import is_host_placeholder, query_pairs, split_url
 
 _INTERNAL_MARKERS = ("-int.", "-stage.", "-dev.", "-qa.", "localhost", "internal", "127.0.0.1")
@@ -30,7 +31,7 @@ class Need:
     location: str = "header"
 
 
-@rule("missing-header", Severity.ERROR)
+@rule(MISSING_HEADER, Severity.ERROR)
 def missing_header(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request lacks a header the API requires.
 
@@ -42,7 +43,7 @@ def missing_header(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """
     for step in tutorial.steps:
         for request in step.requests:
-            if any(d.code == "curl-unbalanced-quote" for d in request.diagnostics):
+            if any(d.code == CURL_UNBALANCED_QUOTE for d in request.diagnostics):
                 continue  # the headers after an open quote are not headers; one defect, one finding
             malformed = {name.lower() for name in request.malformed}
             for need in needs(request, corpus):
@@ -139,7 +140,7 @@ def _json_body(request: CurlRequest) -> bool:
     return text.startswith(("{", "[")) or (request.body is not None and request.body.valid)
 
 
-@rule("host-mismatch", Severity.WARNING)
+@rule(HOST_MISMATCH, Severity.WARNING)
 def host_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request goes to another host than the one the doc set uses everywhere else.
 

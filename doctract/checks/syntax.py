@@ -9,6 +9,19 @@ from doctract.checks.registry import Hit, rule
 from doctract.corpus import Corpus
 from doctract.findings import Severity
 from doctract.model import JsonDoc, Tutorial
+from doctract.rule_ids import (
+    CURL_BROKEN_CONTINUATION,
+    CURL_DANGLING_CONTINUATION,
+    CURL_MISSING_COMMAND,
+    CURL_MISSING_URL,
+    CURL_UNBALANCED_QUOTE,
+    CURL_UNKNOWN_FLAG,
+    HEADER_SYNTAX,
+    JSON_ELIDED,
+    JSON_SYNTAX,
+    UNCLOSED_FENCE,
+    UNKNOWN_FENCE_LANGUAGE,
+)
 
 # Fence languages the common renderers (highlight.js, Prism, Shiki, Pygments) know, with their
 # usual aliases, and what real doc sets use. Short enough that a typo (`jsn`, `shel`) is not one.
@@ -51,7 +64,7 @@ def json_docs(tutorial: Tutorial) -> Iterator[JsonDoc]:
         yield from step.other_json
 
 
-@rule("json-syntax", Severity.ERROR)
+@rule(JSON_SYNTAX, Severity.ERROR)
 def json_syntax(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A JSON example (request body or response) is not valid JSON.
 
@@ -60,11 +73,11 @@ def json_syntax(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """
     for doc in json_docs(tutorial):
         for error in doc.errors:
-            if error.code == "json-syntax":
+            if error.code == JSON_SYNTAX:
                 yield Hit(error.pos, error.message, error.hint)
 
 
-@rule("json-elided", Severity.INFO)
+@rule(JSON_ELIDED, Severity.INFO)
 def json_elided(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A JSON example leaves parts out with `...` or `…`.
 
@@ -74,7 +87,7 @@ def json_elided(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """
     for doc in json_docs(tutorial):
         for error in doc.errors:
-            if error.code == "json-elided":
+            if error.code == JSON_ELIDED:
                 yield Hit(error.pos, error.message, error.hint)
 
 
@@ -91,42 +104,42 @@ def _curl_rule(code: str) -> None:
 
 
 _CURL_DOCS = {
-    "curl-missing-command": (
+    CURL_MISSING_COMMAND: (
         Severity.ERROR,
         """A shell example has curl's arguments but no `curl`.
 
         The block starts with the URL or a flag, so pasting it runs nothing useful.""",
     ),
-    "curl-broken-continuation": (
+    CURL_BROKEN_CONTINUATION: (
         Severity.ERROR,
         """A line of a curl command lost its trailing `\\`.
 
         The shell ends the command there and runs the following lines (headers, body) as a
         separate command, so the request is sent without them.""",
     ),
-    "curl-dangling-continuation": (
+    CURL_DANGLING_CONTINUATION: (
         Severity.WARNING,
         """The last line of a curl command ends with `\\`.
 
         The shell waits for another line instead of running the command.""",
     ),
-    "curl-unbalanced-quote": (
+    CURL_UNBALANCED_QUOTE: (
         Severity.ERROR,
         """A quote in a curl command is never closed.
 
         Everything up to the end of the block becomes one argument.""",
     ),
-    "curl-unknown-flag": (
+    CURL_UNKNOWN_FLAG: (
         Severity.WARNING,
         """A curl command uses an option curl does not have.""",
     ),
-    "curl-missing-url": (Severity.ERROR, """A curl command has no URL."""),
+    CURL_MISSING_URL: (Severity.ERROR, """A curl command has no URL."""),
 }
 for _code in _CURL_DOCS:
     _curl_rule(_code)
 
 
-@rule("header-syntax", Severity.ERROR)
+@rule(HEADER_SYNTAX, Severity.ERROR)
 def header_syntax(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A `-H` header line is malformed, so curl sends a broken header or none.
 
@@ -137,19 +150,19 @@ def header_syntax(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     for step in tutorial.steps:
         for request in step.requests:
             for diag in request.diagnostics:
-                if diag.code == "header-syntax":
+                if diag.code == HEADER_SYNTAX:
                     yield Hit(diag.pos, diag.message, diag.hint)
 
 
-@rule("unclosed-fence", Severity.ERROR)
+@rule(UNCLOSED_FENCE, Severity.ERROR)
 def unclosed_fence(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A code fence is never closed, so the rest of the document renders as code."""
     for diag in tutorial.diagnostics:
-        if diag.code == "unclosed-fence":
+        if diag.code == UNCLOSED_FENCE:
             yield Hit(diag.pos, diag.message, diag.hint)
 
 
-@rule("unknown-fence-language", Severity.WARNING)
+@rule(UNKNOWN_FENCE_LANGUAGE, Severity.WARNING)
 def unknown_fence_language(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A code fence is tagged with a language no renderer knows (often a typo: `jsn`, `shel`).
 

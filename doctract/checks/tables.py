@@ -11,12 +11,13 @@ from doctract.corpus import Corpus
 from doctract.extractors.jsonparse import keys_in
 from doctract.findings import Severity
 from doctract.model import JsonDoc, Tutorial
+from doctract.rule_ids import TABLE_FIELD_MISSING
 from doctract.urls import PLACEHOLDER, query_pairs, split_url
 
 _FIELD_TABLE_HEADS = frozenset({"property", "parameter", "field", "attribute", "name", "key"})
 
 
-@rule("table-field-missing", Severity.WARNING)
+@rule(TABLE_FIELD_MISSING, Severity.WARNING)
 def table_field_missing(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A property table documents a field that the example body does not have.
 

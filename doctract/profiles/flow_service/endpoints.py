@@ -8,6 +8,13 @@ from doctract.checks.registry import Hit, rule
 from doctract.corpus import Corpus
 from doctract.findings import Severity
 from doctract.model import Step, Tutorial
+from doctract.profiles.flow_service.rule_ids import PUBLISH_ENDPOINT_MISMATCH
+from doctract.rule_ids import (
+    API_FORMAT_MISMATCH,
+    ID_WRONG_COLLECTION,
+    PROSE_ENDPOINT_MISMATCH,
+    UNKNOWN_PARAMETER,
+)
 from doctract.urls import query_pairs, split_url
 
 PROFILE = "flow-service"
@@ -26,13 +33,13 @@ def step_entity(step: Step, corpus: Corpus) -> str | None:
 
 
 @rule(
-    "publish-endpoint-mismatch",
+    PUBLISH_ENDPOINT_MISMATCH,
     Severity.ERROR,
     supersedes=(
-        "api-format-mismatch",
-        "prose-endpoint-mismatch",
-        "unknown-parameter",
-        "id-wrong-collection",
+        API_FORMAT_MISMATCH,
+        PROSE_ENDPOINT_MISMATCH,
+        UNKNOWN_PARAMETER,
+        ID_WRONG_COLLECTION,
     ),
     profile=PROFILE,
 )

@@ -19,12 +19,13 @@ from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import JsonDoc, Tutorial
 from doctract.profiles.flow_service.facts import PublishedSchema, SpecFacts
+from doctract.profiles.flow_service.rule_ids import SPEC_SCHEMA_VIOLATION
 from doctract.urls import ANY_PLACEHOLDER, split_url
 
 PROFILE = "flow-service"
 
 
-@rule("spec-schema-violation", Severity.ERROR, profile=PROFILE)
+@rule(SPEC_SCHEMA_VIOLATION, Severity.ERROR, profile=PROFILE)
 def spec_schema_violation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request body breaks the JSON Schema that a spec lookup in the doc set publishes.
 
