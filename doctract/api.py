@@ -32,10 +32,12 @@ class Api:
 
 def vocabulary(profile: Profile, contracts: ContractSet) -> Vocabulary:
     params: dict[str, str] = {}
+    names: set[str] = set()
     for contract in contracts.contracts:
+        names |= contract.collection_names
         for param, collection in contract.collections.items():
             params.setdefault(param, collection)
-    collections = frozenset(params.values()) | frozenset(profile.id_fields.values())
+    collections = frozenset(names) | frozenset(profile.id_fields.values())
     return Vocabulary(
         collections=collections | profile.lookup_collections if collections else frozenset(),
         param_collections=params,

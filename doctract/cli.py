@@ -60,7 +60,7 @@ def _api_options(command: Callable[..., None]) -> Callable[..., None]:
             "--openapi",
             "openapi",
             multiple=True,
-            type=click.Path(dir_okay=False),
+            metavar="PATH",
             help="The API's OpenAPI document (JSON or YAML, 3.0 or 3.1); repeat for several "
             "APIs. Default: `openapi` in [tool.doctract], else the profile's bundled contract.",
         ),

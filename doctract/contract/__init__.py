@@ -4,6 +4,7 @@ from. Generic stages use `ContractSet` and never look into a document themselves
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,6 +18,8 @@ from doctract.contract.model import Credential, Media, Operation, Parameter
 from doctract.contract.router import Match, Router, segments
 from doctract.contract.validation import SchemaError, Schemas
 from doctract.urls import is_host_placeholder, split_url
+
+_WHOLE_PARAM = re.compile(r"^\{[^{}]+\}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +50,11 @@ class Contract:
     def __init__(self, name: str, document: dict[str, Any], prefixes: Sequence[str] = ()) -> None:
         self.name = name
         self.raw = document  # as written (schemathesis reads it)
-        self.document = as_json_schema(document)
-        self.operations = build_operations(self.document, name)
+        try:
+            self.document = as_json_schema(document)
+            self.operations = build_operations(self.document, name)
+        except RecursionError:
+            raise ContractError(f"{name}: a schema nests too deeply to use") from None
         self.router = Router(self.operations)
         self.servers = server_bases(self.document)
         self.hosts = frozenset(h.lower() for h, _ in self.servers if h)
@@ -71,10 +77,11 @@ class Contract:
         return Schemas(self.document)
 
     def _host_ok(self, host: str, extra_hosts: frozenset[str]) -> bool:
+        """A contract owns its servers' hosts and the configured ones; a contract that names
+        no host (no `servers`, or relative ones) owns placeholder hosts only."""
         return (
             not host
             or is_host_placeholder(host)
-            or not self.hosts
             or host.lower() in self.hosts
             or host.lower() in extra_hosts
         )
@@ -107,24 +114,35 @@ class Contract:
         owned = self.owned_path(host, path, extra_hosts)
         if owned is None:
             return None
-        relative = not host or is_host_placeholder(host) or owned == path
+        # a path may leave out the base path only where the doc writes no real host (an API
+        # format line, `{HOST}/connections`): a full URL must be right as it is
+        relative = not host or is_host_placeholder(host)
         return Target(self, owned, self.router.match(method, owned, relative=relative))
 
     @cached_property
     def collections(self) -> dict[str, str]:
         """Path parameter -> the collection segment before it (`connectionId` ->
-        `connections`), from the path templates."""
-        found: dict[str, str] = {}
-        for op in self.operations:
-            segs = segments(op.template)
-            for literal, nxt in itertools.pairwise(segs):
-                if "{" not in literal and nxt.startswith("{") and nxt.endswith("}"):
-                    found.setdefault(nxt[1:-1], literal)
-        return found
+        `connections`), from the path templates; a parameter name that several collections
+        share (`{id}`) says nothing and is left out."""
+        seen: dict[str, set[str]] = {}
+        for literal, param in self._item_pairs:
+            seen.setdefault(param, set()).add(literal)
+        return {param: next(iter(c)) for param, c in seen.items() if len(c) == 1}
 
     @cached_property
     def collection_names(self) -> frozenset[str]:
-        return frozenset(self.collections.values())
+        """Every collection segment: a literal followed by one whole parameter segment."""
+        return frozenset(literal for literal, _ in self._item_pairs)
+
+    @cached_property
+    def _item_pairs(self) -> set[tuple[str, str]]:
+        pairs: set[tuple[str, str]] = set()
+        for op in self.operations:
+            segs = segments(op.template)
+            for literal, nxt in itertools.pairwise(segs):
+                if "{" not in literal and _WHOLE_PARAM.match(nxt):
+                    pairs.add((literal, nxt[1:-1]))
+        return pairs
 
     def delete_for(self, create: Operation) -> Operation | None:
         """The DELETE on the item path of what a POST to a collection creates."""
@@ -184,8 +202,12 @@ def _secret_fields(node: Any) -> set[str]:
     """Property names whose schema says `format: password` or `writeOnly: true`."""
     found: set[str] = set()
     stack = [node]
+    visited: set[int] = set()
     while stack:
         current = stack.pop()
+        if id(current) in visited:
+            continue  # a YAML alias can make the document a graph
+        visited.add(id(current))
         if isinstance(current, dict):
             props = current.get("properties")
             if isinstance(props, dict):
@@ -202,12 +224,7 @@ def _secret_fields(node: Any) -> set[str]:
 
 def _is_item_of(item: str, collection: str) -> bool:
     segs, coll = segments(item), segments(collection)
-    return (
-        len(segs) == len(coll) + 1
-        and segs[:-1] == coll
-        and segs[-1].startswith("{")
-        and segs[-1].endswith("}")
-    )
+    return len(segs) == len(coll) + 1 and segs[:-1] == coll and bool(_WHOLE_PARAM.match(segs[-1]))
 
 
 def _prefix(text: str) -> tuple[str | None, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from doctract.contract.dialect import operations
+from doctract.contract.dialect import METHODS, opaque_templates, operations
 from doctract.contract.model import Credential, Media, Operation, Parameter
 
 
@@ -32,10 +32,24 @@ def resolve(document: dict[str, Any], obj: Any, where: str) -> tuple[Any, str]:
     return obj, where
 
 
+def _all_servers(document: dict[str, Any]) -> list[Any]:
+    """The document's servers, and those path items and operations declare for themselves."""
+    servers = list(document.get("servers") or [])
+    for item in (document.get("paths") or {}).values():
+        if not isinstance(item, dict):
+            continue
+        servers += item.get("servers") or []
+        for op in item.values():
+            if isinstance(op, dict):
+                servers += op.get("servers") or []
+    return servers
+
+
 def server_bases(document: dict[str, Any]) -> tuple[tuple[str | None, str], ...]:
-    """(host or None, base path) of each server; variables take their defaults."""
-    found: list[tuple[str | None, str]] = []
-    for server in document.get("servers") or [{"url": "/"}]:
+    """(host or None, base path) of each server (path- and operation-level ones included);
+    variables take their enum values, else their defaults."""
+    found: dict[tuple[str | None, str], None] = {}
+    for server in _all_servers(document) or [{"url": "/"}]:
         if not isinstance(server, dict):
             continue
         for url in _expand(str(server.get("url", "/")), server.get("variables") or {}):
@@ -44,19 +58,27 @@ def server_bases(document: dict[str, Any]) -> tuple[tuple[str | None, str], ...]
                 host, base = parts.hostname, parts.path.rstrip("/")
             else:
                 host, base = None, "/" + url.strip("/") if url.strip("/") else ""
-            if (host, base) not in found:
-                found.append((host, base))
+            found[(host, base)] = None
     return tuple(found) or ((None, ""),)
 
 
 def _expand(url: str, variables: dict[str, Any]) -> list[str]:
-    """Every URL a server's variables allow (their enums, else their defaults)."""
+    """Every URL a server's variables allow (their enums, else their defaults); past 256
+    combinations, only the defaults."""
     urls = [url]
     for name, var in variables.items():
         if not isinstance(var, dict):
             continue
         values = var.get("enum") or [var.get("default", "")]
-        urls = [u.replace("{" + str(name) + "}", str(v)) for u in urls for v in values]
+        urls = list(
+            dict.fromkeys(u.replace("{" + str(name) + "}", str(v)) for u in urls for v in values)
+        )
+        if len(urls) > 256:
+            default = url
+            for other, spec in variables.items():
+                if isinstance(spec, dict):
+                    default = default.replace("{" + str(other) + "}", str(spec.get("default", "")))
+            return [default]
     return urls
 
 
@@ -85,6 +107,9 @@ def build_operations(document: dict[str, Any], api: str) -> tuple[Operation, ...
     schemes = security_schemes(document)
     default_security = document.get("security")
     built = []
+    for template in opaque_templates(document):
+        for method in METHODS:
+            built.append(Operation(api, method.upper(), _normal(template), opaque=True))
     for template, method, item, op in operations(document):
         where = pointer("paths", template, method.lower())
         params: dict[tuple[str, str], Parameter] = {}

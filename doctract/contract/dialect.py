@@ -46,8 +46,36 @@ def as_json_schema(document: dict[str, Any]) -> dict[str, Any]:
         out["components"] = comps
     paths = document.get("paths")
     if isinstance(paths, dict):
-        out["paths"] = {k: _path_item(v) for k, v in paths.items()}
+        out["paths"] = {k: _path_item(local_path_item(document, v)) for k, v in paths.items()}
     return out
+
+
+def local_path_item(document: dict[str, Any], item: Any) -> Any:
+    """A path item written as a local `$ref` (`#/components/pathItems/Pets`), followed; a
+    remote one (another file) is left as it is: its operations are unknown."""
+    seen = 0
+    while isinstance(item, dict) and isinstance(item.get("$ref"), str) and seen < 16:
+        ref = item["$ref"]
+        if not ref.startswith("#/"):
+            return item
+        target: Any = document
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            target = target.get(part) if isinstance(target, dict) else None
+        if not isinstance(target, dict):
+            return item
+        item, seen = {**target, **{k: v for k, v in item.items() if k != "$ref"}}, seen + 1
+    return item
+
+
+def opaque_templates(document: dict[str, Any]) -> list[str]:
+    """Path templates whose path item doctract cannot read (a remote `$ref`): requests to
+    them are neither matched nor reported."""
+    return [
+        str(template)
+        for template, item in (document.get("paths") or {}).items()
+        if isinstance(item, dict) and isinstance(item.get("$ref"), str)
+    ]
 
 
 def _path_item(item: Any) -> Any:
@@ -133,7 +161,7 @@ def operations(
 ) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
     """(template, METHOD, path item, operation) for every operation of the document."""
     for template, item in (document.get("paths") or {}).items():
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) or "$ref" in item:
             continue
         for method in METHODS:
             op = item.get(method)

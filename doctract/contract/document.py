@@ -32,13 +32,26 @@ def read_document(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ContractError(f"{path}: no such OpenAPI document") from None
+    except IsADirectoryError:
+        raise ContractError(f"{path}: is a folder, not an OpenAPI document") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ContractError(f"{path}: cannot read the OpenAPI document: {exc}") from None
     return parse_document(text, str(path))
 
 
 def parse_document(text: str, name: str) -> dict[str, Any]:
-    data = _parse(text, name)
+    try:
+        data: dict[str, Any] = _string_keys(_parse(text, name))
+    except RecursionError:  # `x: &a [*a]` and the like
+        raise ContractError(
+            f"{name}: the document nests too deeply (over 400 levels, or a recursive YAML alias)"
+        ) from None
+    # YAML slips real contracts carry: `200:` response codes and `version: 1.0` are numbers
+    info = data.get("info")
+    if isinstance(info, dict) and isinstance(info.get("version"), int | float):
+        data["info"] = {**info, "version": str(info["version"])}
+    if isinstance(data.get("openapi"), int | float):
+        data["openapi"] = str(data["openapi"])
     version = str(data.get("openapi", ""))
     if not version:
         swagger = " (Swagger 2.0: convert it to OpenAPI 3)" if "swagger" in data else ""
@@ -46,7 +59,9 @@ def parse_document(text: str, name: str) -> dict[str, Any]:
     if not version.startswith(SUPPORTED):
         raise ContractError(f"{name}: OpenAPI {version} is not supported (use 3.0 or 3.1)")
     paths = data.get("paths")
-    if not isinstance(paths, dict):
+    if paths is None and version.startswith("3.1") and ("webhooks" in data or "components" in data):
+        data["paths"] = {}  # 3.1 allows a document of webhooks or components only
+    elif not isinstance(paths, dict):
         raise ContractError(f"{name}: `paths` must be a mapping of path templates")
     _check_structure(data, text, name, version)
     return data
@@ -67,6 +82,17 @@ def _parse(text: str, name: str) -> dict[str, Any]:
     return data
 
 
+def _string_keys(value: Any, depth: int = 0) -> Any:
+    """Mapping keys as strings, as JSON has them (YAML reads `200:` as an integer)."""
+    if depth > 400:
+        raise RecursionError
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(v, depth + 1) for v in value]
+    return value
+
+
 def _check_structure(data: dict[str, Any], text: str, name: str, version: str) -> None:
     """Validate against the OpenAPI meta-schema; the verdict is cached by content hash."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -78,7 +104,10 @@ def _check_structure(data: dict[str, Any], text: str, name: str, version: str) -
 
     schema = dict(schema_v31 if version.startswith("3.1") else schema_v30)
     validator = validator_for(schema)(schema)
-    error = next(iter(validator.iter_errors(data)), None)
+    try:
+        error = next(iter(validator.iter_errors(data)), None)
+    except RecursionError:
+        raise ContractError(f"{name}: the document nests too deeply to check") from None
     if error is not None:
         best = _most_specific(error)
         where = "/".join(str(p) for p in best.absolute_path) or "(top level)"

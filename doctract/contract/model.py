@@ -72,6 +72,7 @@ class Operation:
     security: tuple[tuple[Credential, ...], ...] = ()  # alternatives; () = no credential
     pointer: str = ""  # JSON pointer of the operation object in the document
     links: tuple[tuple[str, str], ...] = field(default=())  # (path parameter, response field)
+    opaque: bool = False  # a path item doctract cannot read: nothing about it is checked
 
     @property
     def label(self) -> str:

@@ -38,6 +38,11 @@ class Match:
     allowed: tuple[str, ...] = ()  # methods the template has, when the method is not one
     values: tuple[tuple[str, str], ...] = ()  # path parameter -> the doc's segment
 
+    @property
+    def opaque(self) -> bool:
+        """The template's path item could not be read: nothing is known, nothing reported."""
+        return self.operation is not None and self.operation.opaque
+
     def value(self, name: str) -> str | None:
         return dict(self.values).get(name)
 
