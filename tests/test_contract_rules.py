@@ -164,7 +164,7 @@ def test_get_with_data_options_checks_the_query_they_build() -> None:
     assert sorted(f.message for f in findings if f.rule == "unknown-parameter") == [
         "GET /indexes/{index_uid}/search has no query parameter attributesToRetreive",
         "limit=ten is not allowed by GET /indexes/{index_uid}/search: "
-        "'ten' is not of type 'integer'",
+        '"ten" is not of type integer',
     ]
 
 

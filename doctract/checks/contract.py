@@ -32,6 +32,8 @@ from doctract.rule_ids import (
 )
 from doctract.urls import is_placeholder, query_pairs, split_url
 
+# body fields whose values are never quoted in a message, whatever the contract says
+_SECRET_WORDS = frozenset({"password", "secret", "token", "apiKey", "api_key", "client_secret"})
 _BROKEN = frozenset({CURL_MISSING_URL, CURL_UNBALANCED_QUOTE, CURL_MISSING_COMMAND})
 
 
@@ -96,14 +98,7 @@ def _normal_path(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple("*" if isinstance(p, int) else p for p in path)
 
 
-@rule(UNKNOWN_OPERATION, Severity.ERROR)
-def unknown_operation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
-    """A request's method and path match no operation of the API's OpenAPI contract.
-
-    The hint names the closest path template (`/connection/{id}` -> `/connections/{connectionId}`)
-    or the methods the path does have. A step with an API format line but no curl command has
-    its API format line checked instead.
-    """
+def _operation_violations(tutorial: Tutorial, corpus: Corpus) -> Iterator[Violation]:
     for step in tutorial.steps:
         for request in step.requests:
             target = _target(request, corpus)
@@ -116,26 +111,53 @@ def unknown_operation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                 yield from _unknown(target, fmt.method, fmt.path, None, fmt.pos)
 
 
+@rule(
+    UNKNOWN_OPERATION,
+    Severity.ERROR,
+    collect=_collector(UNKNOWN_OPERATION, _operation_violations),
+)
+def unknown_operation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+    """A request's method and path match no operation of the API's OpenAPI contract.
+
+    The hint names the closest path template (`/connection/{id}` -> `/connections/{connectionId}`)
+    or the methods the path does have. A step with an API format line but no curl command has
+    its API format line checked instead. An operation that two or more documents call alike
+    is info: the contract more likely lacks it.
+    """
+    return _report(UNKNOWN_OPERATION, _operation_violations, tutorial, corpus)
+
+
 def _unknown(
     target: Target, method: str, path: str, request: CurlRequest | None, pos: Any = None
-) -> Iterator[Hit]:
+) -> Iterator[Violation]:
     where = request.url_pos if request is not None else pos
     match = target.match
     name = target.contract.name
+    shape = (method, _shape(target.path))
     if match is None:
         close = target.contract.router.closest(target.path)
-        yield Hit(
+        hit = Hit(
             where,
             f"no operation of {name} matches {method} {path}",
             f"did you mean {close}?" if close else "check the path against the API reference",
         )
+        yield Violation(hit, ("unknown-path", *shape))
     elif match.operation is None:
         allowed = ", ".join(match.allowed)
-        yield Hit(
+        hit = Hit(
             (request.method_pos or request.pos) if request is not None else where,
             f"{name} has no {method} on {match.template} (it has {allowed})",
             f"use one of {allowed}",
         )
+        yield Violation(hit, ("unknown-method", method, match.template))
+
+
+def _shape(path: str) -> str:
+    """A path with its ids and placeholders as `{}`: what two docs calling alike share."""
+    return "/".join(
+        "{}" if is_placeholder(seg) or "{" in seg or any(c.isdigit() for c in seg) else seg
+        for seg in path.split("/")
+    )
 
 
 def _body_violations(tutorial: Tutorial, corpus: Corpus) -> Iterator[Violation]:
@@ -152,7 +174,9 @@ def _body_violations(tutorial: Tutorial, corpus: Corpus) -> Iterator[Violation]:
             if media is None or media.schema is None:
                 continue
             errors = target.contract.schemas.errors(media.schema, body.value, "request")
-            for error, hit in _schema_hits(body, errors, f"the request schema of {op.label}"):
+            what = f"the request schema of {op.label}"
+            secret = target.contract.secrets.fields | _SECRET_WORDS
+            for error, hit in _schema_hits(body, errors, what, secret_fields=secret):
                 yield Violation(
                     hit, (op.label, _normal_path(error.path), error.keyword, error.claim)
                 )
@@ -175,7 +199,11 @@ def request_body_schema(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
 
 
 def _schema_hits(
-    doc: JsonDoc, errors: list[Any], what: str, skip: frozenset[str] = frozenset()
+    doc: JsonDoc,
+    errors: list[Any],
+    what: str,
+    skip: frozenset[str] = frozenset(),
+    secret_fields: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[Any, Hit]]:
     seen: set[int] = set()
     for error in errors:
@@ -185,7 +213,10 @@ def _schema_hits(
         if pos.line in seen:
             continue  # one finding a line: the most specific error there
         seen.add(pos.line)
-        yield error, Hit(pos, f"{error.field} breaks {what}: {_short(error.message)}", _hint(error))
+        message = _short(error.message)
+        if secret_fields and any(str(p) in secret_fields for p in error.path):
+            message = f"its value breaks the {error.keyword} check"  # a password is never shown
+        yield error, Hit(pos, f"{error.field} breaks {what}: {message}", _hint(error))
 
 
 def _short(message: str, limit: int = 200) -> str:
@@ -350,9 +381,15 @@ def unknown_parameter(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
 
 
 def _query_violations(request: CurlRequest, op: Operation, target: Target) -> Iterator[Violation]:
+    if op.opaque:
+        return
     known = op.in_("query")
     names = [p.name for p in known]
+    credentials = {c.name for alt in op.security for c in alt if c.location == "query"}
+    secrets = target.contract.secrets.query | credentials
     for key, value in query_pairs(split_url(request.url)[2]):
+        if key in secrets:
+            continue  # a credential the security scheme puts in the query; never echoed
         param = op.parameter("query", key) or op.parameter("query", key.removesuffix("[]"))
         if param is None:
             if _free_form(known):
@@ -368,7 +405,8 @@ def _query_violations(request: CurlRequest, op: Operation, target: Target) -> It
             continue
         if not value or is_placeholder(value) or "{" in value:
             continue
-        typed = _typed(value, param.schema)
+        schema = target.contract.schemas.resolve(param.schema)
+        typed = _typed(value, schema)
         for error in target.contract.schemas.value_errors(param.schema, typed):
             hit = Hit(
                 request.url_pos,
@@ -379,15 +417,30 @@ def _query_violations(request: CurlRequest, op: Operation, target: Target) -> It
             break
 
 
+_BOOLEAN_WORDS = {"true": True, "false": False, "on": True, "off": False, "yes": True, "no": False}
+
+
 def _free_form(params: tuple[Any, ...]) -> bool:
     """An object-typed query parameter (`style: form, explode`) takes any key."""
     return any(isinstance(p.schema, dict) and p.schema.get("type") == "object" for p in params)
 
 
 def _typed(value: str, schema: Any) -> Any:
-    """A query value as the schema's type would read it ("5" for an integer is 5)."""
+    """A query value as the schema's type would read it ("5" for an integer is 5); with no
+    type, as its enum's values are typed (`enum: [10, 20]`, YAML's `on`/`off` booleans)."""
     kind = schema.get("type") if isinstance(schema, dict) else None
     kinds = kind if isinstance(kind, list) else [kind]
+    enum = schema.get("enum") if isinstance(schema, dict) else None
+    if kind is None and isinstance(enum, list):
+        for option in enum:
+            if isinstance(option, bool) and value.lower() in _BOOLEAN_WORDS:
+                return _BOOLEAN_WORDS[value.lower()]
+            if not isinstance(option, bool) and isinstance(option, int | float):
+                try:
+                    return type(option)(value)
+                except ValueError:
+                    continue
+        return value
     if "array" in kinds:
         return [_typed(v, schema.get("items") or {}) for v in value.split(",")]
     if "integer" in kinds and value.lstrip("-").isdigit():

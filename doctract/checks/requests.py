@@ -49,13 +49,15 @@ def missing_header(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             for need in needs(request, corpus):
                 if _has(request, need) or need.name.lower() in malformed:
                     continue  # present, or written without ':' (header-syntax says so)
-                what = "query parameter" if need.location == "query" else "header"
+                what = {"query": "query parameter", "cookie": "cookie"}.get(need.location, "header")
+                hint = {
+                    "query": f"add {need.name}={need.example} to the query",
+                    "cookie": f"add -b '{need.name}={need.example}'",
+                }.get(need.location, f"add -H '{need.name}: {need.example}'")
                 yield Hit(
                     request.pos,
                     f"the {request.method} request has no {need.name} {what}",
-                    f"add -H '{need.name}: {need.example}'"
-                    if need.location == "header"
-                    else f"add {need.name}={need.example} to the query",
+                    hint,
                     need.source or None,
                 )
 
@@ -129,7 +131,8 @@ def _has(request: CurlRequest, need: Need) -> bool:
     if need.location == "query":
         return any(k == need.name for k, _ in query_pairs(split_url(request.url)[2]))
     if need.location == "cookie":
-        return request.header("Cookie") is not None
+        cookie = request.header("Cookie")
+        return cookie is not None and f"{need.name}=" in cookie.value
     return request.header(need.name) is not None
 
 
@@ -140,12 +143,19 @@ def _json_body(request: CurlRequest) -> bool:
     return text.startswith(("{", "[")) or (request.body is not None and request.body.valid)
 
 
+def _domain(host: str) -> str:
+    """The registrable part of a host, roughly: `platform-int.adobe.io` -> `adobe.io`."""
+    return ".".join(host.split(".")[-2:])
+
+
 @rule(HOST_MISMATCH, Severity.WARNING)
 def host_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """A request goes to another host than the one the doc set uses everywhere else.
 
-    Typically an internal or staging host (`platform-int.adobe.io`) that readers cannot reach.
-    The usual host is the most common request host across all linted docs, or `host` in config.
+    Typically an internal or staging host (`platform-int.adobe.io`) that readers cannot reach:
+    a host of the same domain as the usual one, or one that looks internal (`-int.`,
+    `localhost`). Another vendor's service (a webhook, a model API) is not reported. The usual
+    host is the most common request host across all linted docs, or `host` in config.
     """
     usual = corpus.expected_host or corpus.usual_host
     if usual is None:
@@ -156,6 +166,8 @@ def host_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             if not host or host == usual or is_host_placeholder(split_url(request.url)[0]):
                 continue
             internal = any(m in host for m in _INTERNAL_MARKERS)
+            if not internal and _domain(host) != _domain(usual):
+                continue  # another vendor's service (a webhook, a model API), not a slip
             kind = "an internal host" if internal else "a host"
             yield Hit(
                 request.url_pos,

@@ -108,19 +108,45 @@ class Schemas:
         return sorted(unique, key=lambda e: (len(e.path), [str(p) for p in e.path]))
 
     def value_errors(self, schema: Any, value: Any) -> list[SchemaError]:
-        """Errors of a parameter value (given inline schema, possibly with $refs)."""
+        """Errors of a parameter value against its (inline) schema; its local `$ref`s point
+        into the contract document."""
         if not isinstance(schema, dict):
             return []
         key = (repr(sorted(schema.items(), key=str)), "value")
         validator = self._cache.get(key)
         if validator is None:
-            wrapped = {**schema, "$id": f"{_ROOT}/parameter"} if "$ref" not in schema else schema
-            validator = _VALIDATORS["request"](wrapped, registry=self._registry)
+            validator = _VALIDATORS["request"](_rooted(schema), registry=self._registry)
             self._cache[key] = validator
         try:
             return [_error(e) for e in validator.iter_errors(value) if not _placeholder_explains(e)]
         except Exception:
             return []
+
+    def resolve(self, schema: Any, depth: int = 0) -> Any:
+        """A schema with its top-level local `$ref` followed (to read its type or enum)."""
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and depth < 16:
+            ref = schema["$ref"]
+            if not ref.startswith("#/"):
+                return {}
+            target: Any = self._document
+            for part in ref[2:].split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                target = target.get(part) if isinstance(target, dict) else None
+            schema, depth = target, depth + 1
+        return schema if isinstance(schema, dict) else {}
+
+
+def _rooted(schema: Any) -> Any:
+    """An inline schema whose `#/...` references are made absolute into the contract."""
+    if isinstance(schema, dict):
+        out = {k: _rooted(v) for k, v in schema.items()}
+        ref = out.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            out["$ref"] = f"{_ROOT}{ref}"
+        return out
+    if isinstance(schema, list):
+        return [_rooted(v) for v in schema]
+    return schema
 
 
 def _error(error: ValidationError) -> SchemaError:
@@ -136,7 +162,16 @@ def _error(error: ValidationError) -> SchemaError:
     if error.validator == "enum" and isinstance(error.validator_value, list):
         allowed = ", ".join(_json(v) for v in error.validator_value)
         message = f"{_json(error.instance)} is not one of {allowed}"  # JSON spelling: null
+    elif error.validator == "type":
+        kinds = error.validator_value
+        wanted = " or ".join(kinds) if isinstance(kinds, list) else str(kinds)
+        message = f"{_short_json(error.instance)} is not of type {wanted}"
     return SchemaError(path, message, str(error.validator), error.validator_value, claim)
+
+
+def _short_json(value: Any, limit: int = 60) -> str:
+    text = _json(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _json(value: Any) -> str:
