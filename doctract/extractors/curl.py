@@ -26,6 +26,15 @@ from doctract.model import (
     Pos,
     SourceLine,
 )
+from doctract.rule_ids import (
+    CURL_BROKEN_CONTINUATION,
+    CURL_DANGLING_CONTINUATION,
+    CURL_MISSING_COMMAND,
+    CURL_MISSING_URL,
+    CURL_UNBALANCED_QUOTE,
+    CURL_UNKNOWN_FLAG,
+    HEADER_SYNTAX,
+)
 from doctract.urls import ANY_PLACEHOLDER
 
 _PLAIN = re.compile(r"[^\s'\"\\;|&]+")
@@ -247,7 +256,7 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
     if quote is not None:
         li, col = _first_unpaired_quote(lines, quote) or quote_at
         diags.append(Diagnostic(
-            "curl-unbalanced-quote", f"the {quote} opened here is never closed",
+            CURL_UNBALANCED_QUOTE, f"the {quote} opened here is never closed",
             _pos(lines, li, col), f"close the quoted text with a matching {quote}"))
     finish()
     if commands[-1].words:
@@ -255,7 +264,7 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
     if dangling is not None and quote is None:
         li, col = dangling
         diags.append(Diagnostic(
-            "curl-dangling-continuation",
+            CURL_DANGLING_CONTINUATION,
             "the last line of the command ends with '\\', so the shell waits for more input",
             _pos(lines, li, col), "remove the trailing backslash"))
     return _Lexed([c for c in commands if c.words], diags)
@@ -301,7 +310,7 @@ def parse_curl(lines: Sequence[SourceLine]) -> list[CurlRequest]:
             prev = lexed.commands[index - 1]
             prev_line = lines[prev.last_line]
             groups[-1][2].append(Diagnostic(
-                "curl-broken-continuation",
+                CURL_BROKEN_CONTINUATION,
                 f"this line does not end with '\\', so the shell runs line "
                 f"{lines[first.line].line} onwards as a separate command, not as part of curl",
                 Pos(prev_line.line, prev_line.column + len(prev_line.text.rstrip())),
@@ -309,7 +318,7 @@ def parse_curl(lines: Sequence[SourceLine]) -> list[CurlRequest]:
             groups[-1][1].extend(cmd.words)
         elif not groups and _lost_its_curl(lexed.commands, index):
             groups.append((first, list(cmd.words), [Diagnostic(
-                "curl-missing-command",
+                CURL_MISSING_COMMAND,
                 "the command has no 'curl': the block starts with its arguments",
                 _pos(lines, first.line, first.col),
                 "start the block with 'curl -X METHOD \\'")]))
@@ -422,7 +431,7 @@ def _short_options(parsed: _Parsed, word: _Word, nxt: _Word | None, diags: list[
 
 
 def _unknown(text: str, word: _Word, lines: Sequence[SourceLine]) -> Diagnostic:
-    return Diagnostic("curl-unknown-flag", f"curl has no option {text}",
+    return Diagnostic(CURL_UNKNOWN_FLAG, f"curl has no option {text}",
                       _pos(lines, word.line, word.col), "check the spelling of the option")
 
 
@@ -492,7 +501,7 @@ def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
         first = text.split()[0]
         parsed.malformed.append(first)
         diags.append(Diagnostic(
-            "header-syntax",
+            HEADER_SYNTAX,
             f"the header line starting with {first} has no ':' after the name, so curl does "
             "not send it",
             pos, f"write it as '{first}: VALUE'"))
@@ -500,13 +509,13 @@ def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
     stripped = name.strip()
     if stripped and _HEADER_NAME.fullmatch(stripped) and name != stripped:
         diags.append(Diagnostic(
-            "header-syntax",
+            HEADER_SYNTAX,
             f"the header name {stripped} is followed by a space before ':', so curl sends a "
             "malformed header that servers reject or ignore",
             pos, f"remove the space: '{stripped}: ...'"))
     elif stripped and not _HEADER_NAME.fullmatch(stripped) and not re.search(r"[{<$]", stripped):
         diags.append(Diagnostic(
-            "header-syntax",
+            HEADER_SYNTAX,
             f"the header name {stripped!r} is not a valid header name (spaces or other "
             "characters a name cannot have)",
             pos, "write 'Name: value', with the name as one word"))
@@ -568,7 +577,7 @@ def _request(parsed: _Parsed, start: Pos, diags: list[Diagnostic],
         body_text = None
         body = None
     if url is None:
-        diags.append(Diagnostic("curl-missing-url", "the curl command has no URL", start,
+        diags.append(Diagnostic(CURL_MISSING_URL, "the curl command has no URL", start,
                                 "add the request URL after the method"))
     url_pos = _arg_pos(url, lines) if url else start
     return CurlRequest(method, url_text, url_pos, tuple(parsed.headers), body, body_text, start,

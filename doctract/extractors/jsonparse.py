@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from doctract.model import Diagnostic, JsonDoc, Pos, SourceLine
+from doctract.rule_ids import JSON_ELIDED, JSON_SYNTAX
 
 _TOKEN = re.compile(
     r"""
@@ -284,7 +285,7 @@ def parse_json(lines: Sequence[SourceLine]) -> JsonDoc:
         value = json.loads(text)
     except RecursionError:
         return JsonDoc(text, tuple(lines), None, False, (Diagnostic(
-            "json-syntax", f"JSON nested deeper than Python can parse ({_MAX_DEPTH}+ levels)",
+            JSON_SYNTAX, f"JSON nested deeper than Python can parse ({_MAX_DEPTH}+ levels)",
             _source_pos(lines, 0, 0)),))
     except ValueError as exc:
         return JsonDoc(text, tuple(lines), None, False, _errors(lines, texts, exc))
@@ -300,14 +301,14 @@ def _errors(lines: Sequence[SourceLine], texts: list[str], exc: ValueError) -> t
                               "move the explanation into the prose or a table"))
     walker.errors.sort(key=lambda e: (e[0], e[1]))
     found = [
-        Diagnostic("json-syntax", f"invalid JSON: {msg}", _source_pos(lines, li, col), hint)
+        Diagnostic(JSON_SYNTAX, f"invalid JSON: {msg}", _source_pos(lines, li, col), hint)
         for li, col, msg, hint in walker.errors
     ]
     if walker.elided:
         first = walker.elided[0]
         places = len(walker.elided)
         found.append(Diagnostic(
-            "json-elided",
+            JSON_ELIDED,
             f"the JSON example leaves parts out with `{first.text}`"
             + (f" ({places} places)" if places > 1 else "")
             + ", so readers cannot paste it and tests cannot compare it",
@@ -319,7 +320,7 @@ def _errors(lines: Sequence[SourceLine], texts: list[str], exc: ValueError) -> t
         li = getattr(exc, "lineno", 1) - 1
         col = getattr(exc, "colno", 1) - 1
         msg = getattr(exc, "msg", str(exc))
-        found = [Diagnostic("json-syntax", f"invalid JSON: {msg}", _source_pos(lines, li, col))]
+        found = [Diagnostic(JSON_SYNTAX, f"invalid JSON: {msg}", _source_pos(lines, li, col))]
     return tuple(found)
 
 

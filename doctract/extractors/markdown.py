@@ -28,6 +28,7 @@ from doctract.extractors.events import (
     split_anchor,
 )
 from doctract.model import CodeBlock, Diagnostic, Pos, SourceLine, Table, TableRow
+from doctract.rule_ids import UNCLOSED_FENCE
 
 _FRONT_MATTER_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
 
@@ -119,7 +120,7 @@ def _code_events(tok: Token, lines: list[str], prepared: list[str]) -> list[Even
         marker = tok.markup
         if end - start < 2 or not (closing.startswith(marker) and set(closing) <= set(marker[0])):
             events.append(DiagnosticEvent(Diagnostic(
-                "unclosed-fence", f"the code fence opened here with {marker} is never closed",
+                UNCLOSED_FENCE, f"the code fence opened here with {marker} is never closed",
                 Pos(start + 1, 1), f"close it with a line of {marker}")))
     return events
 

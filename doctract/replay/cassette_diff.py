@@ -25,6 +25,12 @@ from doctract.replay.cassette_file import (
 )
 from doctract.replay.plan import plan
 from doctract.replay.session import shape_differences
+from doctract.rule_ids import (
+    INTERACTION_ADDED,
+    INTERACTION_REMOVED,
+    INTERACTION_SHAPE_CHANGED,
+    INTERACTION_STATUS_CHANGED,
+)
 from doctract.urls import PLACEHOLDER
 
 DOC_EXTENSIONS = (".md", ".markdown", ".txt")
@@ -148,7 +154,7 @@ def _removed_added(
         item = before[i]
         out.append(
             _finding(
-                "interaction-removed",
+                INTERACTION_REMOVED,
                 old_where[i],
                 f"{old_where[i].label}: {item.method} {item.path} is in the old recording only",
                 "the tutorial or the API no longer makes this call; check the doc's steps",
@@ -158,7 +164,7 @@ def _removed_added(
         item = after[j]
         out.append(
             _finding(
-                "interaction-added",
+                INTERACTION_ADDED,
                 new_where[j],
                 f"{new_where[j].label}: {item.method} {item.path} is in the new recording only",
             )
@@ -172,7 +178,7 @@ def _compare(old: Interaction, new: Interaction, where: Located) -> list[Finding
     if old.status != new.status:
         out.append(
             _finding(
-                "interaction-status-changed",
+                INTERACTION_STATUS_CHANGED,
                 where,
                 f"{call} answered {old.status} before and {new.status} now",
                 "the API changed (or regressed): update the doc or report it",
@@ -186,7 +192,7 @@ def _compare(old: Interaction, new: Interaction, where: Located) -> list[Finding
         )
         out.append(
             _finding(
-                "interaction-shape-changed",
+                INTERACTION_SHAPE_CHANGED,
                 where,
                 f"{call}: the {new.status} response changed shape: {shown}",
                 "update the doc's example response",
@@ -204,11 +210,11 @@ def diff_folders(old: Path, new: Path, doc_roots: Sequence[Path] = (Path("."),))
         if name not in names_new:
             where = Located((old / name).as_posix(), 1, name)
             findings.append(
-                _finding("interaction-removed", where, f"the tutorial's cassette {name} is gone")
+                _finding(INTERACTION_REMOVED, where, f"the tutorial's cassette {name} is gone")
             )
         elif name not in names_old:
             where = Located((new / name).as_posix(), 1, name)
-            findings.append(_finding("interaction-added", where, f"the cassette {name} is new"))
+            findings.append(_finding(INTERACTION_ADDED, where, f"the cassette {name} is new"))
         else:
             findings += diff_cassette(old / name, new / name, doc)
     return sorted(findings, key=lambda f: f.sort_key)

@@ -14,6 +14,7 @@ import yaml
 
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
+from doctract.rule_ids import CASSETTE_UNREADABLE
 from doctract.urls import HEX_ID, UUID
 
 CASSETTE_VERSION = 1
@@ -33,7 +34,7 @@ class CassetteError(DoctractError, ValueError):
         """The `cassette-unreadable` finding, at the cassette's file and line."""
         message = f"{self.message} ({context})" if context else self.message
         return Finding(
-            "cassette-unreadable", Severity.ERROR, self.path.as_posix(), self.line, 1, message, hint
+            CASSETTE_UNREADABLE, Severity.ERROR, self.path.as_posix(), self.line, 1, message, hint
         )
 
 

@@ -10,13 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from doctract.model import Pos, Tutorial
+from doctract.rule_ids import (
+    CURL_BROKEN_CONTINUATION,
+    CURL_MISSING_COMMAND,
+    CURL_MISSING_URL,
+    CURL_UNBALANCED_QUOTE,
+    JSON_SYNTAX,
+)
 
 # static problems that stop a documented request from running as written
 BREAKING_CODES = (
-    "curl-missing-command",
-    "curl-broken-continuation",
-    "curl-unbalanced-quote",
-    "curl-missing-url",
+    CURL_MISSING_COMMAND,
+    CURL_BROKEN_CONTINUATION,
+    CURL_UNBALANCED_QUOTE,
+    CURL_MISSING_URL,
 )
 
 
@@ -56,7 +63,7 @@ def plan(tutorial: Tutorial) -> list[Call]:
             )
             if broken is None and request.body is not None and request.body.errors:
                 first = request.body.errors[0]
-                broken = Broken("json-syntax", first.pos.line, first.message)
+                broken = Broken(JSON_SYNTAX, first.pos.line, first.message)
             response = next(
                 (r for r in step.responses if r.status is None or r.status < 400),
                 step.responses[0] if step.responses else None,

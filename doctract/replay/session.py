@@ -37,6 +37,20 @@ from doctract.replay.http import (
     resolved_secrets,
     send,
 )
+from doctract.rule_ids import (
+    BLOCKED_STEP,
+    BROKEN_REQUEST,
+    CASSETTE_MISSING,
+    CASSETTE_UNREADABLE,
+    CLEANUP_FAILED,
+    DESTRUCTIVE_SKIPPED,
+    REQUEST_REJECTED,
+    RESPONSE_CONTRACT_VIOLATION,
+    RESPONSE_SHAPE_MISMATCH,
+    RESPONSE_UNDOCUMENTED_KEYS,
+    STATUS_MISMATCH,
+    TRANSPORT_ERROR,
+)
 from doctract.urls import HEX_ID, UUID
 
 # response keys whose values change from run to run, for any API (a profile may say more)
@@ -192,7 +206,7 @@ class Replay:
                 failed, reason = True, type(exc).__name__
             if failed:
                 self.report(
-                    "cleanup-failed",
+                    CLEANUP_FAILED,
                     1,
                     f"the {what} this run created could not be deleted "
                     f"({reason}); it is left behind",
@@ -260,7 +274,7 @@ class Replay:
     def broken(self, index: int, line: int, step: str, rule: str, at: int, message: str) -> None:
         self.outcomes[index] = Outcome(line, step, failed=True)
         self.report(
-            "broken-request",
+            BROKEN_REQUEST,
             at,
             f"request {index} ({step}) cannot be sent as documented: {message}",
             "fix the doc's request; see the lint finding",
@@ -289,7 +303,7 @@ class Replay:
             outcome.failed = True
             doc_id, at = needs[0]
             self.report(
-                "blocked-step",
+                BLOCKED_STEP,
                 line,
                 f"request {index} ({step}) was not sent: it needs "
                 f"{doc_id}, which the failed request at line {at} should have returned",
@@ -299,7 +313,7 @@ class Replay:
         if message.method == "DELETE" and self.base and not self._destructive_ok(message.url):
             outcome.failed = True
             self.report(
-                "destructive-skipped",
+                DESTRUCTIVE_SKIPPED,
                 line,
                 f"DELETE {outcome.path} was not sent to {urlsplit(message.url).hostname}",
                 "pass --allow-destructive",
@@ -312,7 +326,7 @@ class Replay:
         except CannotOverwriteExistingCassetteException:
             outcome.failed = True
             self.report(
-                "cassette-missing",
+                CASSETTE_MISSING,
                 line,
                 f"no recorded interaction for request {index} ({message.method} {outcome.path})",
                 "record it: doctract run --emulator --record new_episodes"
@@ -323,7 +337,7 @@ class Replay:
         except requests.RequestException as exc:
             outcome.failed = True
             self.report(
-                "transport-error",
+                TRANSPORT_ERROR,
                 line,
                 f"request {index} ({message.method} {outcome.path}) failed: {type(exc).__name__}",
             )
@@ -403,7 +417,7 @@ class Replay:
                 type(exc).__name__,
             )
             self.report(
-                "response-contract-violation",
+                RESPONSE_CONTRACT_VIOLATION,
                 outcome.line,
                 f"the {outcome.status} response to request {index} breaks the OpenAPI "
                 f"contract: {summary}",
@@ -419,7 +433,7 @@ class Replay:
             if outcome.status >= 400:
                 outcome.failed = True
                 self.report(
-                    "request-rejected",
+                    REQUEST_REJECTED,
                     outcome.line,
                     f"the API rejected request {index} ({outcome.step}) with "
                     f"{outcome.status}: {_error_text(outcome)}",
@@ -428,9 +442,7 @@ class Replay:
                 )
         elif outcome.status != status:
             outcome.failed = outcome.status >= 400
-            rule = (
-                "request-rejected" if outcome.status >= 400 and status < 400 else "status-mismatch"
-            )
+            rule = REQUEST_REJECTED if outcome.status >= 400 and status < 400 else STATUS_MISMATCH
             self.report(
                 rule,
                 outcome.line,
@@ -459,7 +471,7 @@ class Replay:
         differences = [d for d in differences if d not in extra]
         if extra:
             self.report(
-                "response-undocumented-keys",
+                RESPONSE_UNDOCUMENTED_KEYS,
                 line,
                 f"the response to request {index} "
                 f"has keys the example leaves out: {', '.join(d.split()[0] for d in extra[:6])}"
@@ -471,7 +483,7 @@ class Replay:
                 f" (+{len(differences) - 4} more)" if len(differences) > 4 else ""
             )
             self.report(
-                "response-shape-mismatch",
+                RESPONSE_SHAPE_MISMATCH,
                 line,
                 f"the response to request {index} differs from the documented example: {shown}",
                 "update the example to what the API returns",
@@ -504,11 +516,11 @@ class Replay:
 
 _BLOCKING = frozenset(
     {
-        "blocked-step",
-        "cassette-missing",
-        "cassette-unreadable",
-        "transport-error",
-        "destructive-skipped",
+        BLOCKED_STEP,
+        CASSETTE_MISSING,
+        CASSETTE_UNREADABLE,
+        TRANSPORT_ERROR,
+        DESTRUCTIVE_SKIPPED,
     }
 )
 
