@@ -163,8 +163,7 @@ def test_get_with_data_options_checks_the_query_they_build() -> None:
     findings = lint_text(GET_WITH_DATA, "get.md", SEARCH_ENGINE).findings
     assert sorted(f.message for f in findings if f.rule == "unknown-parameter") == [
         "GET /indexes/{index_uid}/search has no query parameter attributesToRetreive",
-        "limit=ten is not allowed by GET /indexes/{index_uid}/search: "
-        '"ten" is not of type integer',
+        'limit=ten is not allowed by GET /indexes/{index_uid}/search: "ten" is not of type integer',
     ]
 
 

@@ -154,8 +154,9 @@ def host_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
 
     Typically an internal or staging host (`platform-int.adobe.io`) that readers cannot reach:
     a host of the same domain as the usual one, or one that looks internal (`-int.`,
-    `localhost`). Another vendor's service (a webhook, a model API) is not reported. The usual
-    host is the most common request host across all linted docs, or `host` in config.
+    `localhost`). Another vendor's service (a webhook, a model API) is not reported, unless
+    `host` is configured: then every other host is. Without it, the usual host is the most
+    common request host across all linted docs.
     """
     usual = corpus.expected_host or corpus.usual_host
     if usual is None:
@@ -166,7 +167,7 @@ def host_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             if not host or host == usual or is_host_placeholder(split_url(request.url)[0]):
                 continue
             internal = any(m in host for m in _INTERNAL_MARKERS)
-            if not internal and _domain(host) != _domain(usual):
+            if not internal and not corpus.expected_host and _domain(host) != _domain(usual):
                 continue  # another vendor's service (a webhook, a model API), not a slip
             kind = "an internal host" if internal else "a host"
             yield Hit(
