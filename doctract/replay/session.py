@@ -21,7 +21,7 @@ import schemathesis
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from doctract.api import Api
-from doctract.contract import Contract, Operation
+from doctract.contract import Contract, Operation, Target
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
 from doctract.redact import redact, secret_values
@@ -213,6 +213,17 @@ class Replay:
                     "delete it by hand",
                 )
 
+    @property
+    def _fields(self) -> frozenset[str]:
+        """Body fields the contract marks secret (password, writeOnly)."""
+        return self.options.api.contracts.secrets.fields
+
+    def _resolve(self, method: str, url: str) -> Target | None:
+        """The operation of a request as sent: its host is the live base's (the emulator, a
+        sandbox), which the contract's servers need not name."""
+        host = urlsplit(url).hostname or ""
+        return self.options.api.contracts.resolve(method, url, frozenset({host.lower()}))
+
     def _credentials(self, operation: Operation) -> dict[str, str]:
         """The credential headers an operation needs (its security requirement and required
         header parameters), filled from the placeholders' values; fakes where allowed."""
@@ -293,7 +304,9 @@ class Replay:
         outcome.path = parts.path
         outcome.query = self.redact(scrub_query(parts.query))
         if message.body is not None:
-            outcome.request_body = self.redact(_text(scrub_body(message.body)))[:TEXT_LIMIT]
+            outcome.request_body = self.redact(_text(scrub_body(message.body, self._fields)))[
+                :TEXT_LIMIT
+            ]
         # the id named first in the request: stable whatever the hash seed (xdist workers)
         needs = sorted(
             ((doc_id, at) for doc_id, at in self.unavailable.items() if doc_id in text),
@@ -344,7 +357,7 @@ class Replay:
             return
         outcome.sent = True
         outcome.status = response.status_code
-        outcome.text = self.redact(_text(scrub_body(response.text)))[:TEXT_LIMIT]
+        outcome.text = self.redact(_text(scrub_body(response.text, self._fields)))[:TEXT_LIMIT]
         with contextlib.suppress(ValueError):
             outcome.body = response.json()
         self._validate_contract(index, message, response, outcome)
@@ -380,15 +393,17 @@ class Replay:
             return
         if outcome.status is None or outcome.status >= 300:
             return
-        target = self.options.api.contracts.resolve("POST", message.url)
+        target = self._resolve("POST", message.url)
         if target is None or target.operation is None:
             return
         delete = target.contract.delete_for(target.operation)
         if delete is None:
             return
         param = delete.template.rstrip("/").rsplit("/", 1)[-1][1:-1]
-        field = dict(target.operation.links).get(param, "id")
-        created = outcome.body.get(field.split("/")[-1])
+        pointer = dict(target.operation.links).get(param, "id")
+        created: Any = outcome.body
+        for part in pointer.split("/"):  # `$response.body#/data/id` -> body["data"]["id"]
+            created = created.get(part) if isinstance(created, dict) else None
         if not isinstance(created, str | int) or isinstance(created, bool):
             return
         collection_url = urlsplit(message.url)._replace(query="", fragment="").geturl()
@@ -399,7 +414,7 @@ class Replay:
     def _validate_contract(
         self, index: int, message: Message, response: requests.Response, outcome: Outcome
     ) -> None:
-        target = self.options.api.contracts.resolve(message.method, message.url)
+        target = self._resolve(message.method, message.url)
         if target is None or target.operation is None:
             return
         schema = _schemathesis(target.contract)
