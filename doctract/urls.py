@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 PLACEHOLDER = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_.\-]*)\}\}|\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
@@ -33,6 +34,7 @@ def placeholder_name(text: str) -> str | None:
     return (m.group(1) or m.group(2)) if m else None
 
 
+@lru_cache(maxsize=16384)  # every rule asks again about the same URLs
 def split_url(url: str) -> tuple[str, str, str]:
     """(host, path, query) of a documented URL; tolerant of placeholders and missing schemes."""
     text = url.strip()

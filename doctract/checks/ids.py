@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from doctract.checks.registry import Hit, rule
@@ -55,15 +56,15 @@ class Trail:
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     def learn(self, step: Step) -> None:
-        self.produced |= ids_in(step.prose)
+        self.produced |= _ids(step.prose)
         for table in step.tables:
             for row in table.rows:
-                self.produced |= ids_in(" ".join(row.cells))
+                self.produced |= _ids(" ".join(row.cells))
         for response in step.responses:
             body = response.body
             if body is None or not body.valid:
                 continue
-            self.produced |= ids_in(body.text)
+            self.produced |= _ids(body.text)
             entity = _entity_of(body.value)
             if entity is None:
                 continue
@@ -74,6 +75,12 @@ class Trail:
                 self.created.setdefault(created, []).append((entity_id, response.pos.line))
             if entity_id and etag:
                 self.etags[entity_id] = (etag, body)
+
+
+@lru_cache(maxsize=8192)
+def _ids(text: str) -> frozenset[str]:
+    """The ids in a text; each rule walks the tutorial again, so they are found once."""
+    return frozenset(ids_in(text))
 
 
 def _entity_of(value: Any) -> tuple[str, str] | None:
@@ -118,7 +125,7 @@ def references(request: CurlRequest, vocabulary: Vocabulary) -> Iterator[IdRef]:
     for collection, entity_id in vocabulary.collections_in_path(path):
         if entity_id and _is_id(entity_id) and collection not in vocabulary.lookups:
             yield IdRef(entity_id.lower(), collection, request.url_pos)
-    for found in ids_in(query):
+    for found in sorted(_ids(query)):
         yield IdRef(found, _query_collection(query, vocabulary), request.url_pos)
     body = request.body
     if body is not None and body.valid:

@@ -82,6 +82,7 @@ class Schemas:
         self._registry: Registry[Any] = Registry().with_resource(_ROOT, resource)
         self._document = document
         self._cache: dict[tuple[str, str], Any] = {}
+        self._verdicts: dict[tuple[str, str, str], list[SchemaError]] = {}
 
     def validator(self, pointer: str, direction: str) -> Any:
         key = (pointer, direction)
@@ -93,7 +94,18 @@ class Schemas:
 
     def errors(self, pointer: str, instance: Any, direction: str) -> list[SchemaError]:
         """Every error of `instance` against the schema at `pointer`, most specific first;
-        an error a placeholder explains is dropped."""
+        an error a placeholder explains is dropped. Doc sets repeat their examples (the same
+        body in every tutorial that creates a thing), so verdicts are kept by content."""
+        try:
+            key = (pointer, direction, json.dumps(instance, sort_keys=True))
+        except (TypeError, ValueError):
+            return self._errors(pointer, instance, direction)
+        found = self._verdicts.get(key)
+        if found is None:
+            found = self._verdicts[key] = self._errors(pointer, instance, direction)
+        return found
+
+    def _errors(self, pointer: str, instance: Any, direction: str) -> list[SchemaError]:
         try:
             raw = list(self.validator(pointer, direction).iter_errors(instance))
         except Exception:  # an unresolvable or broken schema checks nothing
