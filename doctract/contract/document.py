@@ -20,6 +20,7 @@ import yaml
 from doctract.errors import DoctractError
 
 SUPPORTED = ("3.0", "3.1")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 
 
 class ContractError(DoctractError):
@@ -69,7 +70,7 @@ def parse_document(text: str, name: str) -> dict[str, Any]:
 
 def _parse(text: str, name: str) -> dict[str, Any]:
     try:
-        data = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+        data = json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, _LOADER)
     except json.JSONDecodeError as exc:
         raise ContractError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
     except yaml.YAMLError as exc:

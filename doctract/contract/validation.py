@@ -23,6 +23,7 @@ from referencing.jsonschema import DRAFT202012
 from doctract.urls import ANY_PLACEHOLDER
 
 _ROOT = "urn:doctract:contract"
+_VERDICTS = 8192  # schema verdicts kept by content
 _TOLERATED_FOR_PLACEHOLDERS = frozenset(
     {
         "type",
@@ -88,9 +89,31 @@ class Schemas:
         key = (pointer, direction)
         found = self._cache.get(key)
         if found is None:
-            found = _VALIDATORS[direction]({"$ref": f"{_ROOT}#{pointer}"}, registry=self._registry)
+            schema = self._inlined(pointer)
+            found = _VALIDATORS[direction](schema, registry=self._registry)
             self._cache[key] = found
         return found
+
+    def _inlined(self, pointer: str) -> Any:
+        """The schema at `pointer` with its local `$ref`s replaced by what they point at (a
+        `$ref` looked up on every validation cost most of the time); a recursive reference
+        stays a reference, made absolute."""
+        target = self._at(pointer)
+        if target is None:
+            return {"$ref": f"{_ROOT}#{pointer}"}
+        return _inline(target, self._at, (pointer,), 0)
+
+    def _at(self, pointer: str) -> Any:
+        node: Any = self._document
+        for part in pointer.lstrip("/").split("/") if pointer.strip("/") else []:
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict):
+                node = node.get(part)
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return None
+        return node
 
     def errors(self, pointer: str, instance: Any, direction: str) -> list[SchemaError]:
         """Every error of `instance` against the schema at `pointer`, most specific first;
@@ -102,6 +125,8 @@ class Schemas:
             return self._errors(pointer, instance, direction)
         found = self._verdicts.get(key)
         if found is None:
+            if len(self._verdicts) >= _VERDICTS:
+                self._verdicts.clear()  # bounded: a large doc set of unique bodies gains nothing
             found = self._verdicts[key] = self._errors(pointer, instance, direction)
         return found
 
@@ -146,6 +171,34 @@ class Schemas:
                 target = target.get(part) if isinstance(target, dict) else None
             schema, depth = target, depth + 1
         return schema if isinstance(schema, dict) else {}
+
+
+_INLINE_DEPTH = 64
+
+
+def _inline(node: Any, at: Any, path: tuple[str, ...], depth: int) -> Any:
+    """`node` with local references inlined (`{"$ref": X, ...}` becomes `{"allOf": [X'], ...}`,
+    the same meaning in JSON Schema 2020-12); references back into `path` (recursion) and
+    past a depth stay references into the document."""
+    if isinstance(node, list):
+        return [_inline(v, at, path, depth + 1) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _inline(v, at, path, depth + 1) for k, v in node.items() if k != "$ref"}
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        pointer = ref[1:]
+        target = at(pointer)
+        if target is None or pointer in path or depth > _INLINE_DEPTH:
+            out["$ref"] = f"{_ROOT}{ref}"
+        else:
+            inlined = _inline(target, at, (*path, pointer), depth + 1)
+            if not out:
+                return inlined
+            out["allOf"] = [*out.get("allOf", []), inlined]
+    elif ref is not None:
+        out["$ref"] = ref
+    return out
 
 
 def _rooted(schema: Any) -> Any:

@@ -88,8 +88,14 @@ def directive_options(content: list[str]) -> int:
     return i
 
 
+# a line that may open or close a container: most documents have none, and are left as they are
+_CONTAINER_SIGN = re.compile(r"^[ \t]*(?::{3,}|(?:`{3,}|~{3,})[ \t]*\{|</?[A-Z])", re.MULTILINE)
+
+
 def unwrap(lines: list[str], start: int = 0) -> list[str]:
     """The lines with MDX and MyST containers unwrapped (see the module docstring)."""
+    if not _CONTAINER_SIGN.search("\n".join(lines[start:])):
+        return list(lines)
     out = list(lines)
     n = len(lines)
     stack: list[_Container] = []
