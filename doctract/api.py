@@ -49,6 +49,17 @@ def vocabulary(profile: Profile, contracts: ContractSet) -> Vocabulary:
 _CACHE: dict[tuple[str, float, tuple[str, ...]], Contract] = {}
 
 
+def clear_caches() -> None:
+    """Forget every contract read (and the schema verdicts kept on it), and the URL and id
+    caches, e.g. to measure a cold run."""
+    from doctract.checks.ids import clear_cache as clear_ids
+    from doctract.urls import split_url
+
+    _CACHE.clear()
+    split_url.cache_clear()
+    clear_ids()
+
+
 def _load(source: ContractSource, root: Path | None) -> Contract:
     path = Path(source.path)
     if root is not None and not path.is_absolute():

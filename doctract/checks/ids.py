@@ -83,6 +83,10 @@ def _ids(text: str) -> frozenset[str]:
     return frozenset(ids_in(text))
 
 
+def clear_cache() -> None:
+    _ids.cache_clear()
+
+
 def _entity_of(value: Any) -> tuple[str, str] | None:
     if isinstance(value, dict) and isinstance(value.get("items"), list) and value["items"]:
         value = value["items"][0]
