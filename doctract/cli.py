@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,7 @@ from doctract.config import Config, ConfigError, load_config
 from doctract.contract import ContractSource
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
-from doctract.lint import LintResult, lint_paths
+from doctract.lint import LintResult, discover, lint_paths
 from doctract.output import FORMATS, render
 
 if TYPE_CHECKING:
@@ -34,13 +34,36 @@ class OneLineError(click.ClickException):
         click.echo(f"doctract: {self.format_message()}", err=True)
 
 
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line and exit status 130 (128 + SIGINT), whatever the command was doing."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")
+
+    def show(self, file: Any = None) -> None:
+        click.echo("doctract: interrupted", err=True)
+
+
+class DoctractGroup(click.Group):
+    """The command group: Ctrl-C anywhere in a command is `Interrupted` (click's own handling
+    would print "Aborted!" and exit 1)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
+
 def _rule_list(value: str | None) -> frozenset[str] | None:
     if value is None:
         return None
     return frozenset(v.strip() for v in value.split(",") if v.strip())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DoctractGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="doctract")
 @click.option(
     "--debug",
@@ -151,6 +174,34 @@ def _baseline_file(config: Config, given: str | None) -> Path:
     return Path(given) if given else _project_root(config) / BASELINE_NAME
 
 
+def _allow_empty(command: Callable[..., None]) -> Callable[..., None]:
+    return click.option(
+        "--allow-empty",
+        is_flag=True,
+        help="Exit 0 when the paths hold no documents (default: exit 2, no documents found).",
+    )(command)
+
+
+def _missing(paths: Sequence[str]) -> list[str]:
+    """The paths given that do not exist (exit status 2 for every command)."""
+    return [p for p in paths if not os.path.exists(p)]
+
+
+def _no_such_paths(paths: Sequence[str]) -> None:
+    missing = _missing(paths)
+    if missing:
+        raise OneLineError(f"no such file or folder: {', '.join(missing)}")
+
+
+def _check_found(paths: Sequence[str], found: int, allow_empty: bool, config: Config) -> None:
+    """No documents under the paths given is exit status 2, unless --allow-empty."""
+    if not found and not allow_empty:
+        raise OneLineError(
+            f"no documents found in {', '.join(paths)} ({', '.join(config.extensions)} files; "
+            "--allow-empty to accept that)"
+        )
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -175,6 +226,7 @@ def _baseline_file(config: Config, given: str | None) -> Path:
 @click.option(
     "--no-baseline", is_flag=True, help="Report every finding, also those in the baseline."
 )
+@_allow_empty
 @_lint_options
 def lint(
     paths: tuple[str, ...],
@@ -182,6 +234,7 @@ def lint(
     fail_on: str | None,
     changed_since: str | None,
     no_baseline: bool,
+    allow_empty: bool,
     select: str | None,
     ignore: str | None,
     config_path: str | None,
@@ -191,9 +244,13 @@ def lint(
 ) -> None:
     """Check tutorials statically and report every divergence at its line.
 
-    PATHS are files or folders (walked for .md, .markdown and .txt files). When a baseline
-    file exists, only findings it does not hold are reported (see `doctract baseline write`).
-    Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage or internal error.
+    PATHS are files or folders (walked for .md, .mdx, .markdown and .txt files). When a
+    baseline file exists, only findings it does not hold are reported (see `doctract baseline
+    write`).
+
+    Exit status: 0 no finding at or above --fail-on, 1 some, 2 could not run (usage error, a
+    PATH that does not exist (also reported as a read-error line), no documents found without
+    --allow-empty, bad configuration, internal error), 130 interrupted (Ctrl-C).
     """
     config = _with_api(_config(config_path, select, ignore), openapi, profile).with_options(
         fail_on=Severity.parse(fail_on) if fail_on else None, output_format=output_format
@@ -213,12 +270,16 @@ def lint(
             changed = changed_files(changed_since)
         except ChangesError as exc:
             raise click.UsageError(f"--changed-since {changed_since}: {exc}") from None
-    result = lint_paths(list(paths), config, changed)
+    discovered = discover(paths, config)
+    missing = _missing(paths)  # each is a read-error line in the output, and exit status 2
+    if not missing:
+        _check_found(paths, len(discovered[0]), allow_empty, config)
+    result = lint_paths(list(paths), config, changed, discovered=discovered)
     if baseline is not None:
         result = baseline.apply(result, _project_root(config))
     render(result, config.output_format, sys.stdout)
     sys.stdout.flush()
-    sys.exit(1 if result.failed(config.fail_on) else 0)
+    sys.exit(2 if missing else 1 if result.failed(config.fail_on) else 0)
 
 
 @main.group()
@@ -228,9 +289,11 @@ def baseline() -> None:
 
 @baseline.command("write")
 @click.argument("paths", nargs=-1, required=True)
+@_allow_empty
 @_lint_options
 def baseline_write(
     paths: tuple[str, ...],
+    allow_empty: bool,
     select: str | None,
     ignore: str | None,
     config_path: str | None,
@@ -239,10 +302,17 @@ def baseline_write(
     profile: str | None,
 ) -> None:
     """Record every current finding under PATHS in the baseline file (rewritten: findings
-    fixed since the last write drop out)."""
+    fixed since the last write drop out).
+
+    Exit status: 0 written, 2 could not run (usage error, a PATH that does not exist, no
+    documents found without --allow-empty, the file cannot be written), 130 interrupted.
+    """
     config = _with_api(_config(config_path, select, ignore), openapi, profile)
     target = _baseline_file(config, baseline_path)
-    result = lint_paths(list(paths), config)
+    _no_such_paths(paths)
+    discovered = discover(paths, config)
+    _check_found(paths, len(discovered[0]), allow_empty, config)
+    result = lint_paths(list(paths), config, discovered=discovered)
     try:
         count = write_baseline(target, result, _project_root(config))
     except OSError as exc:
@@ -254,7 +324,10 @@ def baseline_write(
 @click.option("--markdown", is_flag=True, help="Print the rules as a Markdown table.")
 def rules_command(markdown: bool) -> None:
     """List every rule with its id, default severity and summary (a profile's rules run only
-    when that profile is selected)."""
+    when that profile is selected).
+
+    Exit status: 0 listed, 2 could not run (a profile that cannot be loaded).
+    """
     _load_profile_rules()
     if markdown:
         click.echo("| rule | stage | severity | what it reports |\n| --- | --- | --- | --- |")
@@ -277,14 +350,26 @@ def rules_command(markdown: bool) -> None:
     show_default=True,
     help="Folder for the .feature files.",
 )
+@_allow_empty
 @_api_options
 def generate(
-    paths: tuple[str, ...], out: str, openapi: tuple[str, ...], profile: str | None
+    paths: tuple[str, ...],
+    out: str,
+    allow_empty: bool,
+    openapi: tuple[str, ...],
+    profile: str | None,
 ) -> None:
-    """Write one Gherkin feature per tutorial (pytest-bdd), deterministic and readable."""
+    """Write one Gherkin feature per tutorial (pytest-bdd), deterministic and readable.
+
+    Exit status: 0 every feature written, 1 some documents could not be read (one line
+    each), 2 could not run (usage error, a PATH that does not exist, no documents found
+    without --allow-empty), 130 interrupted (Ctrl-C).
+    """
     from doctract.replay.generate import generate as write_features
 
     config = _with_api(_config(None, None, None), openapi, profile)
+    _no_such_paths(paths)
+    _check_found(paths, len(discover(paths, config)[0]), allow_empty, config)
     result = write_features(list(paths), Path(out), config)
     for problem in result.problems:
         click.echo(f"{problem.path}:{problem.line}: {problem.rule}: {problem.message}", err=True)
@@ -335,6 +420,7 @@ def generate(
     show_default=True,
     help="A progress bar on a terminal, one line per tutorial otherwise (on stderr).",
 )
+@_allow_empty
 @_api_options
 def run_command(
     paths: tuple[str, ...],
@@ -349,12 +435,15 @@ def run_command(
     history: str | None,
     workers: str | None,
     progress: bool,
+    allow_empty: bool,
     openapi: tuple[str, ...],
     profile: str | None,
 ) -> None:
     """Replay tutorials (docs or generated features) against cassettes or a live API.
 
-    Exit status: 0 every tutorial behaves as documented, 1 divergences, 2 usage error.
+    Exit status: 0 every tutorial behaves as documented, 1 divergences, 2 could not run
+    (usage error, a PATH that does not exist, no documents or features found without
+    --allow-empty, a feature that did not run), 130 interrupted (Ctrl-C).
     """
     from doctract.replay.generate import findings_of
     from doctract.replay.session import ReplayOptions
@@ -364,6 +453,7 @@ def run_command(
     if workers is not None and workers != "auto" and not workers.isdigit():
         raise click.UsageError(f"--workers must be a number or auto, not {workers!r}")
     config = _with_api(_config(None, None, None), openapi, profile)
+    _no_such_paths(paths)
     if emulator:
         from doctract.lint import api_of
 
@@ -383,7 +473,7 @@ def run_command(
         keep=keep,
         allow_destructive=allow_destructive,
     )
-    problems, results, missing = _replay(list(paths), options, workers, progress)
+    problems, results, missing = _replay(list(paths), options, workers, progress, allow_empty)
     for feature in missing:
         click.echo(f"doctract run: {feature}: the feature did not run (see above)", err=True)
     findings = problems + findings_of(results)
@@ -399,7 +489,11 @@ def run_command(
 
 
 def _replay(
-    paths: list[str], options: ReplayOptions, workers: str | None, progress: bool
+    paths: list[str],
+    options: ReplayOptions,
+    workers: str | None,
+    progress: bool,
+    allow_empty: bool = False,
 ) -> tuple[list[Finding], list[dict[str, Any]], list[str]]:
     """Generate features for docs (in a temporary folder), run them; (problems, results,
     features that produced no result)."""
@@ -423,7 +517,12 @@ def _replay(
             features += generated.written
             problems = generated.problems
         if not features:
-            raise click.UsageError("no tutorial or feature found in the given paths")
+            if allow_empty:
+                return problems, [], []
+            raise OneLineError(
+                f"no documents found in {', '.join(paths)} (no tutorial or .feature file; "
+                "--allow-empty to accept that)"
+            )
         args = ["-p", "no:terminal"]
         if workers is not None:
             args += ["-p", "xdist", "-n", workers]
@@ -521,6 +620,9 @@ def diff_command(
     interactions changed status or shape, per tutorial, as findings.
 
     Re-record first, e.g. `doctract run docs --live URL --record all --cassettes NEW`.
+
+    Exit status: 0 no change at or above --fail-on, 1 some, 2 could not run (usage error, a
+    folder that does not exist), 130 interrupted (Ctrl-C).
     """
     from doctract.replay.cassette_diff import diff_folders
 
@@ -578,6 +680,9 @@ def emulator(
 
     Point `--live http://HOST:PORT` at it. The contract is at /openapi.json. The log names
     method, path and status only: no credentials, bodies or query strings.
+
+    Exit status: 0 stopped, 2 could not start (usage error, the address is in use),
+    130 interrupted (Ctrl-C).
     """
     from doctract.emulator.faults import FaultPlan, FaultSpecError
     from doctract.emulator.server import serve
@@ -586,14 +691,19 @@ def emulator(
         plan = FaultPlan.parse(faults) if faults else None
     except FaultSpecError as exc:
         raise click.UsageError(f"--faults: {exc}") from None
-    serve(
-        host=host,
-        port=port,
-        deterministic=deterministic,
-        seed_specs=seed_specs,
-        log_level=log_level,
-        faults=plan,
-    )
+    try:
+        serve(
+            host=host,
+            port=port,
+            deterministic=deterministic,
+            seed_specs=seed_specs,
+            log_level=log_level,
+            faults=plan,
+        )
+    except SystemExit as exc:  # uvicorn exits 1 or 3 when it cannot start
+        if exc.code not in (0, None):
+            raise OneLineError(f"the emulator could not start on {host}:{port}") from None
+        raise
 
 
 def run() -> None:

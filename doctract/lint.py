@@ -278,10 +278,16 @@ def _drop_superseded(found: list[Finding]) -> list[Finding]:
     return [f for f in found if (f.rule, f.line) not in covered]
 
 
-def lint_paths(paths: Sequence[str], config: Config, changed: set[str] | None = None) -> LintResult:
+def lint_paths(
+    paths: Sequence[str],
+    config: Config,
+    changed: set[str] | None = None,
+    discovered: tuple[list[str], list[Finding]] | None = None,
+) -> LintResult:
     """Lint the documents under `paths`; with `changed` (absolute paths, see
-    doctract.changes), only the changed documents and those depending on them."""
-    files, problems = discover(paths, config)
+    doctract.changes), only the changed documents and those depending on them. `discovered`:
+    what `discover(paths, config)` returned, when the caller has it already."""
+    files, problems = discovered if discovered is not None else discover(paths, config)
     documents: dict[str, str] = {}
     unreadable: dict[str, Finding] = {}
     for path in files:

@@ -64,10 +64,10 @@ def test_unknown_rule_is_a_usage_error() -> None:
     assert "unknown rule id(s): no-such-rule" in out
 
 
-def test_missing_path_is_a_finding_not_a_crash() -> None:
+def test_missing_path_is_a_finding_not_a_crash_and_exit_2() -> None:
     code, out = invoke("lint", "does/not/exist.md", str(CLEAN), "--format", "json")
     payload = json.loads(out)
-    assert code == 1
+    assert code == 2
     assert [(f["rule"], f["path"]) for f in payload["findings"]] == [
         ("read-error", "does/not/exist.md")
     ]

@@ -116,7 +116,10 @@ def run_features(
             args.append("--doctract-keep")
         if options.allow_destructive:
             args.append("--doctract-allow-destructive")
-        status = int(pytest.main(args, plugins=list(plugins)))
+        ctrl_c = _CtrlC()
+        status = int(pytest.main(args, plugins=[*plugins, ctrl_c]))
+        if ctrl_c.seen:  # pytest caught the Ctrl-C and stopped: pass it on
+            raise KeyboardInterrupt
         lines = [
             line
             for part in sorted(Path(tmp).glob("results.jsonl*"))
@@ -124,6 +127,15 @@ def run_features(
         ]
     records = [json.loads(line) for line in lines]
     return status, sorted(records, key=lambda r: (r["path"], r.get("node", "")))
+
+
+class _CtrlC:
+    """A pytest plugin noting whether the run was stopped by Ctrl-C."""
+
+    seen = False
+
+    def pytest_keyboard_interrupt(self) -> None:
+        self.seen = True
 
 
 def findings_of(results: Sequence[dict[str, Any]]) -> list[Finding]:
