@@ -76,7 +76,7 @@ def render_sarif(result: LintResult, out: TextIO) -> None:
                         "name": "doctract",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": "https://pypi.org/project/doctract/",
+                        "informationUri": "https://github.com/OWNER/doctract#readme",
                         "rules": [_sarif_rule(rule_id) for rule_id in used],
                     }
                 },
