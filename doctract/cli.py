@@ -167,7 +167,10 @@ def _load_profile_rules() -> None:
 
 
 def _project_root(config: Config) -> Path:
-    return Path(config.source).parent.resolve() if config.source else Path.cwd().resolve()
+    """The configuration file's folder, else the git root, else here (doctract.project)."""
+    from doctract.project import project_root
+
+    return project_root(config)
 
 
 def _baseline_file(config: Config, given: str | None) -> Path:
@@ -389,7 +392,11 @@ def generate(
 @click.option("--live", default=None, metavar="URL", help="Send requests to this base URL.")
 @click.option("--emulator", is_flag=True, help="Send requests to a fresh local emulator.")
 @click.option(
-    "--cassettes", type=click.Path(file_okay=False), default="cassettes", show_default=True
+    "--cassettes",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Cassette folder (default: cassettes/ in the project root: the configuration file's "
+    "folder, else the git root, else here).",
 )
 @click.option("--keep", is_flag=True, help="Do not delete what a live run created.")
 @click.option("--allow-destructive", is_flag=True, help="Send DELETE to non-local hosts.")
@@ -427,7 +434,7 @@ def run_command(
     record: str,
     live: str | None,
     emulator: bool,
-    cassettes: str,
+    cassettes: str | None,
     keep: bool,
     allow_destructive: bool,
     output_format: str,
@@ -469,7 +476,8 @@ def run_command(
         record=record,
         live=live,
         emulator=emulator,
-        cassettes=Path(cassettes),
+        cassettes=Path(cassettes) if cassettes else _project_root(config) / "cassettes",
+        root=_project_root(config),
         keep=keep,
         allow_destructive=allow_destructive,
     )
@@ -513,7 +521,7 @@ def _replay(
             and not (Path(p).is_dir() and any(Path(p).rglob("*.feature")))
         ]
         if docs:
-            generated = write_features(docs, Path(tmp))
+            generated = write_features(docs, Path(tmp), root=options.root)
             features += generated.written
             problems = generated.problems
         if not features:
@@ -597,7 +605,8 @@ def _write_reports(
     multiple=True,
     type=click.Path(file_okay=False),
     help="Folder the cassette names are relative to, to report at the doc's lines "
-    "(default: the current folder; repeatable).",
+    "(default: the project root: the configuration file's folder, else the git root, else "
+    "here; repeatable).",
 )
 @click.option(
     "--format",
@@ -626,7 +635,11 @@ def diff_command(
     """
     from doctract.replay.cassette_diff import diff_folders
 
-    findings = diff_folders(Path(old), Path(new), [Path(r) for r in doc_roots] or [Path(".")])
+    # by default the project root, as a path from here: findings name docs as lint does
+    roots = [Path(r) for r in doc_roots] or [
+        Path(os.path.relpath(_project_root(_config(None, None, None))))
+    ]
+    findings = diff_folders(Path(old), Path(new), roots)
     files = len(
         {p.name for p in Path(old).glob("*.yaml")} | {p.name for p in Path(new).glob("*.yaml")}
     )

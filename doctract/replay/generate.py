@@ -15,6 +15,7 @@ from doctract.config import Config
 from doctract.extractors import extract
 from doctract.findings import Finding, Severity
 from doctract.lint import discover, over_budget, read_document
+from doctract.project import project_root, root_relative
 from doctract.replay.gherkin import feature_text
 from doctract.replay.session import ReplayOptions
 
@@ -36,8 +37,13 @@ def _feature_path(doc: str, roots: Sequence[str], out: Path) -> Path:
     return out / (Path(doc).stem + ".feature")
 
 
-def generate(paths: Sequence[str], out: Path, config: Config | None = None) -> Generated:
+def generate(
+    paths: Sequence[str], out: Path, config: Config | None = None, root: Path | None = None
+) -> Generated:
+    """Features hold each doc's path relative to the project root (`root`, by default the
+    configuration's folder, else the git root, else here), whatever the current folder."""
     config = config or Config()
+    root = root or project_root(config)
     files, problems = discover(paths, config)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -49,7 +55,7 @@ def generate(paths: Sequence[str], out: Path, config: Config | None = None) -> G
         target = _feature_path(Path(doc).as_posix(), paths, out)
         try:
             with time_budget(config.time_budget):
-                content = feature_text(extract(Path(doc).as_posix(), text))
+                content = feature_text(extract(root_relative(doc, root), text))
         except BudgetExceeded:
             problems.append(over_budget(doc, "reading", config.time_budget))
             continue
@@ -103,6 +109,7 @@ def run_features(
             f"--doctract-record={options.record}",
             f"--doctract-results={results}",
             f"--doctract-cassettes={options.cassettes.resolve()}",
+            *([f"--doctract-root={options.root}"] if options.root else []),
             *extra_args,
         ]
         if options.live:

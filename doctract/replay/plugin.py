@@ -19,6 +19,7 @@ from doctract.api import Api
 from doctract.config import load_config
 from doctract.contract import ContractSource
 from doctract.errors import DoctractError
+from doctract.project import project_root
 from doctract.replay.session import Replay, ReplayOptions
 
 
@@ -46,6 +47,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="DIR",
         help="cassette folder (default: cassettes/ under the rootdir)",
+    )
+    group.addoption(
+        "--doctract-root",
+        default=None,
+        metavar="DIR",
+        help="the project root cassette names are relative to (default: the configuration "
+        "file's folder, else the git root, else the rootdir)",
     )
     group.addoption(
         "--doctract-keep", action="store_true", help="do not delete what a live run created"
@@ -108,11 +116,14 @@ def _options(config: pytest.Config) -> ReplayOptions:
     except DoctractError as exc:
         raise pytest.UsageError(str(exc)) from None
     values = settings.placeholders
+    given_root = config.getoption("doctract_root")
+    root = Path(given_root) if given_root else project_root(settings, Path(config.rootpath))
     return ReplayOptions(
         record=config.getoption("doctract_record"),
         live=config.getoption("doctract_live"),
         emulator=bool(config.getoption("doctract_emulator")),
-        cassettes=Path(cassettes) if cassettes else Path(config.rootpath) / "cassettes",
+        cassettes=Path(cassettes) if cassettes else root / "cassettes",
+        root=root,
         keep=bool(config.getoption("doctract_keep")),
         allow_destructive=bool(config.getoption("doctract_allow_destructive")),
         values=values,

@@ -24,6 +24,7 @@ from doctract.api import Api
 from doctract.contract import Contract, Operation, Target
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
+from doctract.project import cassette_name
 from doctract.redact import redact, secret_values
 from doctract.replay.cassette_file import CassetteError
 from doctract.replay.cassettes import SCRUBBED, SECRET_KEY, make_vcr, scrub_body
@@ -72,6 +73,7 @@ class ReplayOptions:
     values: dict[str, str] = field(default_factory=dict)
     openapi: tuple[str, ...] = ()  # --openapi given on the command line (absolute paths)
     profile: str | None = None  # --profile given on the command line
+    root: Path | None = None  # the project root: cassette names are relative to it
     api: Api = field(default_factory=Api, compare=False)  # built in the pytest plugin
 
     @property
@@ -146,7 +148,7 @@ class Replay:
     def start(self) -> Replay:
         if self.options.emulator:
             self.base = self._stack.enter_context(self._emulator()(deterministic=True))
-        name = Path(self.doc_path).with_suffix("").as_posix().strip("./").replace("/", "__")
+        name = cassette_name(self.doc_path, self.options.root)
         recorder = make_vcr(
             self.options.cassettes, self.options.record, self.options.api.contracts.secrets
         )
