@@ -385,9 +385,9 @@ def generate(
 @click.option(
     "--record",
     type=click.Choice(["none", "once", "new_episodes", "all"]),
-    default="none",
-    show_default=True,
-    help="vcrpy record mode; none is offline.",
+    default=None,
+    help="vcrpy record mode (default: once with --live or --emulator, which records the "
+    "interactions a cassette lacks; none otherwise, offline from the cassettes).",
 )
 @click.option("--live", default=None, metavar="URL", help="Send requests to this base URL.")
 @click.option("--emulator", is_flag=True, help="Send requests to a fresh local emulator.")
@@ -431,7 +431,7 @@ def generate(
 @_api_options
 def run_command(
     paths: tuple[str, ...],
-    record: str,
+    record: str | None,
     live: str | None,
     emulator: bool,
     cassettes: str | None,
@@ -457,6 +457,10 @@ def run_command(
 
     if live and emulator:
         raise click.UsageError("use --live URL or --emulator, not both")
+    if record is None:  # against an API, record what the cassettes lack; offline otherwise
+        record = "once" if live or emulator else "none"
+        if record == "once":
+            click.echo("doctract run: recording missing interactions (--record once)", err=True)
     if workers is not None and workers != "auto" and not workers.isdigit():
         raise click.UsageError(f"--workers must be a number or auto, not {workers!r}")
     config = _with_api(_config(None, None, None), openapi, profile)
