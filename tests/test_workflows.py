@@ -51,6 +51,29 @@ def test_pre_commit_manifest_is_valid_and_its_entry_runs(tmp_path: Path) -> None
     parses([*entry, *lint_hook["args"], "docs/a.md"])
 
 
+def test_pre_commit_hooks_run_only_on_the_files_doctract_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clientlib = pytest.importorskip("pre_commit.clientlib")
+    from pre_commit.commands.run import Classifier, filter_by_include_exclude
+
+    docs = ["docs/a.md", "docs/b.mdx", "docs/c.markdown", "docs/d.txt", "docs/E.MD"]
+    others = ["doctract/cli.py", "docs/conf.json", "README.rst", "docs/mdfile.py", "Makefile"]
+    monkeypatch.chdir(tmp_path)
+    for name in docs + others:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# text\n")
+    # cli.py is text to `identify` too: the old `types_or: [markdown, text]` matched it
+    (tmp_path / "doctract" / "cli.py").write_text(Path(ROOT / "doctract" / "cli.py").read_text())
+    classifier = Classifier(docs + others)
+    for hook in clientlib.load_manifest(str(ROOT / ".pre-commit-hooks.yaml")):
+        included = filter_by_include_exclude(classifier.filenames, hook["files"], hook["exclude"])
+        chosen = classifier.by_types(
+            included, hook["types"], hook["types_or"], hook["exclude_types"]
+        )
+        assert sorted(chosen) == sorted(docs), hook["id"]
+
+
 def _run_lines(workflow: dict[str, object]) -> list[str]:
     lines: list[str] = []
     for job in workflow["jobs"].values():  # type: ignore[attr-defined]
