@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doctract.api import Api
 from doctract.budget import BudgetExceeded, time_budget
@@ -21,6 +22,9 @@ from doctract.findings import Finding, Severity
 from doctract.fingerprints import fingerprints
 from doctract.model import Pos, Tutorial
 from doctract.rule_ids import INTERNAL_ERROR, READ_ERROR, TIME_BUDGET_EXCEEDED
+
+if TYPE_CHECKING:
+    from doctract.output.progress import LintProgress
 
 
 @rule(READ_ERROR, Severity.ERROR)
@@ -180,14 +184,20 @@ def lint_documents(
     config: Config,
     extra: Sequence[Finding] = (),
     report: Collection[str] | None = None,
+    progress: LintProgress | None = None,
 ) -> LintResult:
     """Lint documents given as (path, text): the pure core of the lint job.
 
     With `report`, only those paths are checked and reported; the other documents only feed
     the cross-document facts (published schemas, conventions) the checks compare against.
+    `progress` hears of each file read and checked (doctract.output.progress, on stderr).
     """
     with _collector_paused():
-        return _lint_documents(documents, config, extra, report)
+        try:
+            return _lint_documents(documents, config, extra, report, progress)
+        finally:
+            if progress is not None:
+                progress.stop()
 
 
 def _lint_documents(
@@ -195,11 +205,16 @@ def _lint_documents(
     config: Config,
     extra: Sequence[Finding],
     report: Collection[str] | None,
+    progress: LintProgress | None = None,
 ) -> LintResult:
     findings: list[Finding] = list(extra)
     tutorials: list[Tutorial] = []
     api = api_of(config)
+    if progress is not None:
+        progress.stage("reading", len(documents))
     for path, text in documents:
+        if progress is not None:
+            progress.advance()
         try:
             with time_budget(config.time_budget):
                 tutorials.append(extract(path, text))
@@ -220,9 +235,14 @@ def _lint_documents(
                         findings.append(_internal(tutorial.path, f"rule {current.id}", exc))
         except BudgetExceeded:
             findings.append(over_budget(tutorial.path, "checking", config.time_budget))
+    if progress is not None:
+        checking = [t for t in tutorials if report is None or t.path in report]
+        progress.stage("checking", len(checking))
     for tutorial in tutorials:
         if report is not None and tutorial.path not in report:
             continue
+        if progress is not None:
+            progress.advance()
         found: list[Finding] = []
         try:
             with time_budget(config.time_budget):
@@ -283,6 +303,7 @@ def lint_paths(
     config: Config,
     changed: set[str] | None = None,
     discovered: tuple[list[str], list[Finding]] | None = None,
+    progress: LintProgress | None = None,
 ) -> LintResult:
     """Lint the documents under `paths`; with `changed` (absolute paths, see
     doctract.changes), only the changed documents and those depending on them. `discovered`:
@@ -297,7 +318,9 @@ def lint_paths(
         elif text is not None:
             documents[path] = text
     if changed is None:
-        return lint_documents(list(documents.items()), config, [*problems, *unreadable.values()])
+        return lint_documents(
+            list(documents.items()), config, [*problems, *unreadable.values()], None, progress
+        )
     from doctract.changes import scope
 
     chosen = scope(files, changed, documents, config.time_budget, api_of(config))
@@ -305,7 +328,11 @@ def lint_paths(
     read = [p for p in [*chosen.report, *chosen.context] if p in documents]
     extra = [*problems, *(unreadable[p] for p in chosen.report if p in unreadable)]
     return lint_documents(
-        [(p, documents[p]) for p in read], config, extra, [p for p in wanted if p in documents]
+        [(p, documents[p]) for p in read],
+        config,
+        extra,
+        [p for p in wanted if p in documents],
+        progress,
     )
 
 
