@@ -43,7 +43,13 @@ def changed_files(ref: str, cwd: Path | None = None) -> set[str]:
     """Absolute paths of files changed since REF: committed, staged, unstaged and untracked."""
     here = (cwd or Path.cwd()).resolve()
     top = Path(_git(["rev-parse", "--show-toplevel"], here).strip())
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], here)
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], here)
+    except ChangesError:
+        raise ChangesError(
+            f"no commit {ref} in this clone: fetch it first (`git fetch origin`), and in GitHub "
+            "Actions check out the history (actions/checkout with `fetch-depth: 0`)"
+        ) from None
     names = _git(["diff", "--name-only", "-z", "--diff-filter=ACMRT", ref, "--"], here)
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z", "--full-name"], top)
     return {

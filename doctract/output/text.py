@@ -34,7 +34,13 @@ def render_text(result: LintResult, out: TextIO) -> None:
         )
         return
     console.print(
-        f"\n{len(result.findings)} findings in {files} files: "
-        f"[bold red]{counts['error']} errors[/], [yellow]{counts['warning']} warnings[/], "
+        f"\n{_count(len(result.findings), 'finding')} in {_count(files, 'file')}: "
+        f"[bold red]{_count(counts['error'], 'error')}[/], "
+        f"[yellow]{_count(counts['warning'], 'warning')}[/], "
         f"[cyan]{counts['info']} info[/]{hidden}"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 finding`, `2 findings`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

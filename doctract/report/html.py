@@ -141,8 +141,20 @@ def trend_bars(points: Sequence[HistoryPoint], current: dict[str, Any]) -> list[
             height = 100.0 * int(summary.get(status, 0)) / tallest
             y -= height
             parts.append({"status": status, "y": round(y, 2), "height": round(height, 2)})
-        bars.append({"x": index * 24 + 4, "label": label, "summary": summary, "parts": parts})
+        bars.append(
+            {
+                "x": index * 24 + TREND_LEFT,
+                "label": label,
+                "summary": summary,
+                "parts": parts,
+                "number": index + 1,
+                "scale": tallest,
+            }
+        )
     return bars
+
+
+TREND_LEFT = 34  # room for the count axis of the trend chart
 
 
 @lru_cache(maxsize=1)
@@ -171,4 +183,6 @@ def html_report(
         rules=[(rule, RULES[rule].summary if rule in RULES else "") for rule in rules],
         statuses=STATUSES,
         bars=trend_bars(history, results["summary"]) if history else [],
+        problems=results.get("problems", []),
+        left=TREND_LEFT,
     )

@@ -30,14 +30,28 @@ def run_summary(tutorials: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_results(
-    tutorials: Sequence[dict[str, Any]], mode: str, started: datetime | None = None
+    tutorials: Sequence[dict[str, Any]],
+    mode: str,
+    started: datetime | None = None,
+    problems: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
+    """The run's results; `problems` are the findings about documents that could not be
+    replayed at all (unreadable, over the time budget), counted as the terminal counts them."""
+    summary = run_summary(tutorials)
+    if problems:
+        rules = Counter(summary["by_rule"]) + Counter(p["rule"] for p in problems)
+        summary = {
+            **summary,
+            "findings": sum(rules.values()),
+            "by_rule": dict(sorted(rules.items())),
+        }
     return {
         "format": RESULTS_FORMAT,
         "doctract": __version__,
         "started": (started or datetime.now(UTC)).isoformat(timespec="seconds"),
         "mode": mode,
-        "summary": run_summary(tutorials),
+        "summary": summary,
+        "problems": list(problems),
         "tutorials": list(tutorials),
     }
 
