@@ -14,7 +14,7 @@ from doctract import __version__
 from doctract.baseline import BASELINE_NAME, Baseline, BaselineError, write_baseline
 from doctract.changes import ChangesError, changed_files
 from doctract.checks import RULES
-from doctract.config import Config, ConfigError, load_config
+from doctract.config import Config, check_rule_ids, load_config, load_config_file
 from doctract.contract import ContractSource
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
@@ -85,13 +85,14 @@ def _api_options(command: Callable[..., None]) -> Callable[..., None]:
             multiple=True,
             metavar="PATH",
             help="The API's OpenAPI document (JSON or YAML, 3.0 or 3.1); repeat for several "
-            "APIs. Default: `openapi` in [tool.doctract], else the profile's bundled contract.",
+            "APIs. Default: `openapi` in the configuration file, else the profile's bundled "
+            "contract.",
         ),
         click.option(
             "--profile",
             default=None,
-            help="The API profile (e.g. flow-service; default: `profile` in [tool.doctract], "
-            "else none: everything comes from the contract).",
+            help="The API profile (e.g. flow-service; default: `profile` in the configuration "
+            "file, else none: everything comes from the contract).",
         ),
     ]
     for option in reversed(options):
@@ -125,14 +126,16 @@ def _lint_options(command: Callable[..., None]) -> Callable[..., None]:
             "config_path",
             type=click.Path(dir_okay=False),
             default=None,
-            help="pyproject.toml to read [tool.doctract] from (default: nearest one).",
+            help="Configuration file: .doctract.toml, doctract.toml or a pyproject.toml's "
+            "[tool.doctract] (default: the nearest one, from here upwards).",
         ),
         click.option(
             "--baseline",
             "baseline_path",
             type=click.Path(dir_okay=False),
             default=None,
-            help=f"Baseline file (default: {BASELINE_NAME} beside pyproject.toml, or here).",
+            help=f"Baseline file (default: {BASELINE_NAME} beside the configuration file, or "
+            "here).",
         ),
     ]
     for option in reversed(options):
@@ -141,18 +144,15 @@ def _lint_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _config(config_path: str | None, select: str | None, ignore: str | None) -> Config:
-    try:
-        config = load_config(Path(config_path).parent if config_path else None)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    """The configuration (--config FILE, else the one found from here upwards) under --select
+    and --ignore; a bad file, an unknown rule id or a glob matching no rule is one line."""
     _load_profile_rules()
-    unknown = sorted(
-        r
-        for r in (_rule_list(select) or set()) | (_rule_list(ignore) or set())
-        if "*" not in r and r not in RULES
-    )
-    if unknown:
-        raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)} (see `doctract rules`)")
+    try:
+        config = load_config_file(Path(config_path)) if config_path else load_config()
+        check_rule_ids(_rule_list(select) or (), "--select")
+        check_rule_ids(_rule_list(ignore) or (), "--ignore")
+    except DoctractError as exc:
+        raise OneLineError(str(exc)) from None
     return config.with_options(select=_rule_list(select), ignore=_rule_list(ignore))
 
 
@@ -732,6 +732,34 @@ def emulator(
         if exc.code not in (0, None):
             raise OneLineError(f"the emulator could not start on {host}:{port}") from None
         raise
+
+
+@main.command("init")
+@click.argument("path", default=".")
+@click.option("--force", is_flag=True, help="Overwrite an existing .doctract.toml.")
+def init_command(path: str, force: bool) -> None:
+    """Write a commented starter .doctract.toml in the current folder, with the OpenAPI
+    document, the API host and the auth headers detected from the docs under PATH (default:
+    the current folder).
+
+    Exit status: 0 written, 2 could not run (.doctract.toml exists without --force, PATH does
+    not exist, the file cannot be written), 130 interrupted (Ctrl-C).
+    """
+    from doctract.init import CONFIG_FILE, detect, starter, summary
+    from doctract.profile import available
+
+    target = Path(CONFIG_FILE)
+    if target.exists() and not force:
+        raise OneLineError(f"{CONFIG_FILE} exists already (--force to overwrite it)")
+    if not os.path.exists(path):
+        raise OneLineError(f"no such file or folder: {path}")
+    found = detect([path], Path.cwd())
+    try:
+        target.write_text(starter(found, sorted(available())), encoding="utf-8")
+    except OSError as exc:
+        raise OneLineError(f"cannot write {CONFIG_FILE}: {exc.strerror or exc}") from None
+    for line in summary(found, target):
+        click.echo(line)
 
 
 def run() -> None:

@@ -1,8 +1,18 @@
-"""`[tool.doctract]` in pyproject.toml, merged under command-line options."""
+"""The configuration file, merged under command-line options.
+
+Three kinds of file hold it, searched from the start folder upwards; the first folder that has
+one wins, and within a folder the first of: `.doctract.toml`, `doctract.toml` (both with the
+keys at the top level) and `pyproject.toml` with a `[tool.doctract]` table. A pyproject.toml
+without that table does not stop the search; when no folder up has a configuration, the nearest
+pyproject.toml still marks the project root (an empty configuration read from it).
+"""
 
 from __future__ import annotations
 
+import difflib
+import fnmatch
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -45,30 +55,9 @@ class Config:
         return Path(self.source).parent if self.source else None
 
 
-def find_pyproject(start: Path) -> Path | None:
-    for folder in [start, *start.parents]:
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def load_config(start: Path | None = None) -> Config:
-    path = find_pyproject((start or Path.cwd()).resolve())
-    if path is None:
-        return Config()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
-    table = data.get("tool", {}).get("doctract", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.doctract] must be a table")
-    return from_table(table, str(path))
-
-
-def from_table(table: dict[str, Any], source: str) -> Config:
-    known = {
+CONFIG_NAMES = (".doctract.toml", "doctract.toml", "pyproject.toml")
+KNOWN_KEYS = frozenset(
+    {
         "placeholders",
         "select",
         "ignore",
@@ -83,16 +72,116 @@ def from_table(table: dict[str, Any], source: str) -> Config:
         "openapi",
         "profile",
     }
-    unknown = sorted(set(table) - known)
+)
+
+
+def find_config(start: Path) -> Path | None:
+    """The configuration file for `start`: see the module's docstring."""
+    nearest_pyproject: Path | None = None
+    for folder in [start, *start.parents]:
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml":
+                return candidate
+            if _doctract_table(_read_toml(candidate), candidate) is not None:
+                return candidate
+            nearest_pyproject = nearest_pyproject or candidate
+    return nearest_pyproject
+
+
+def load_config(start: Path | None = None) -> Config:
+    """The configuration found from `start` (default: the current folder) upwards."""
+    path = find_config((start or Path.cwd()).resolve())
+    if path is None:
+        return Config()
+    return load_config_file(path)
+
+
+def load_config_file(path: Path) -> Config:
+    """The configuration in `path`: a pyproject.toml's `[tool.doctract]` table, or the top-level
+    keys of any other file (`.doctract.toml`, `doctract.toml`). Rule ids in `select` and
+    `ignore` are checked against every installed rule."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such configuration file")
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = _doctract_table(data, path)
+        if table is None:
+            table = {}
+    else:
+        table = data
+    config = from_table(table, str(path))
+    check_rule_ids(config.select, f"{path}: {_prefix(str(path))}select")
+    check_rule_ids(config.ignore, f"{path}: {_prefix(str(path))}ignore")
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+
+
+def _doctract_table(data: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    tool = data.get("tool", {})
+    table = tool.get("doctract") if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.doctract] must be a table")
+    return table
+
+
+def _prefix(source: str) -> str:
+    """How messages name the keys' table: `[tool.doctract] ` in a pyproject.toml, else none."""
+    return "[tool.doctract] " if Path(source).name == "pyproject.toml" else ""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean X?)` when a choice is close to `word`, else an empty string."""
+    close = difflib.get_close_matches(word, sorted(choices), 1, 0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def is_glob(pattern: str) -> bool:
+    return any(c in pattern for c in "*?[")
+
+
+def check_rule_ids(patterns: Iterable[str], where: str) -> None:
+    """Every id is a rule's (profiles' rules included) and every glob matches one; else a
+    one-line ConfigError starting with `where` (e.g. `--select` or `FILE: select`)."""
+    patterns = sorted(patterns)
+    if not patterns:
+        return
+    from doctract.checks import RULES
+    from doctract.profile import load_all
+
+    load_all()
+    unknown = [p for p in patterns if not is_glob(p) and p not in RULES]
     if unknown:
-        raise ConfigError(f"{source}: unknown [tool.doctract] key(s): {', '.join(unknown)}")
+        named = ", ".join(f"{p}{did_you_mean(p, RULES)}" for p in unknown)
+        raise ConfigError(f"{where}: unknown rule id(s): {named} (see `doctract rules`)")
+    empty = [p for p in patterns if is_glob(p) and not any(fnmatch.fnmatch(r, p) for r in RULES)]
+    if empty:
+        raise ConfigError(
+            f"{where}: glob(s) matching no rule: {', '.join(empty)} (see `doctract rules`)"
+        )
+
+
+def from_table(table: dict[str, Any], source: str) -> Config:
+    where = _prefix(source)
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        named = ", ".join(f"{k}{did_you_mean(k, KNOWN_KEYS)}" for k in unknown)
+        raise ConfigError(f"{source}: unknown {where}key(s): {named}")
 
     def strings(key: str) -> tuple[str, ...]:
         value = table.get(key, [])
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{source}: [tool.doctract] {key} must be a list of strings")
+            raise ConfigError(f"{source}: {where}{key} must be a list of strings")
         return tuple(value)
 
     try:
@@ -104,16 +193,16 @@ def from_table(table: dict[str, Any], source: str) -> Config:
     if not isinstance(placeholders, dict) or not all(
         isinstance(v, str) for v in placeholders.values()
     ):
-        raise ConfigError(f"{source}: [tool.doctract.placeholders] must map names to strings")
+        raise ConfigError(f"{source}: {where}placeholders must map names to strings")
     profile = table.get("profile")
     if profile is not None and not isinstance(profile, str):
-        raise ConfigError(f"{source}: [tool.doctract] profile must be a profile name")
+        raise ConfigError(f"{source}: {where}profile must be a profile name")
     max_mb = table.get("max-file-size", 10)
     budget = table.get("time-budget", 30)
     if not isinstance(max_mb, int | float) or isinstance(max_mb, bool) or max_mb <= 0:
-        raise ConfigError(f"{source}: [tool.doctract] max-file-size must be a number of MB > 0")
+        raise ConfigError(f"{source}: {where}max-file-size must be a number of MB > 0")
     if not isinstance(budget, int | float) or isinstance(budget, bool) or budget < 0:
-        raise ConfigError(f"{source}: [tool.doctract] time-budget must be seconds >= 0")
+        raise ConfigError(f"{source}: {where}time-budget must be seconds >= 0")
     return Config(
         max_file_size=int(max_mb * 1024 * 1024),
         time_budget=float(budget),
@@ -152,7 +241,7 @@ def contract_sources(value: Any, source: str) -> tuple[ContractSource, ...]:
             found.append(ContractSource(item["path"], tuple(prefixes)))
         else:
             raise ConfigError(
-                f"{source}: [tool.doctract] openapi must be a path, a list of paths, or a "
+                f"{source}: {_prefix(source)}openapi must be a path, a list of paths, or a "
                 "list of {path, prefixes} tables"
             )
     return tuple(found)
