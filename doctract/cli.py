@@ -212,7 +212,7 @@ def _check_found(paths: Sequence[str], found: int, allow_empty: bool, config: Co
     "output_format",
     type=click.Choice(sorted(FORMATS)),
     default=None,
-    help="Output format (default: text, or `format` in [tool.doctract]).",
+    help="Output format (default: text, or `format` in the configuration file).",
 )
 @click.option(
     "--fail-on",
@@ -411,7 +411,14 @@ def generate(
 )
 @click.option("--keep", is_flag=True, help="Do not delete what a live run created.")
 @click.option("--allow-destructive", is_flag=True, help="Send DELETE to non-local hosts.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How findings are printed: text for people, json for tools (the findings contract).",
+)
 @click.option(
     "--report-dir",
     type=click.Path(file_okay=False),
@@ -503,7 +510,7 @@ def run_command(
     result = LintResult(tuple(sorted(findings, key=lambda f: f.sort_key)), len(results))
     render(result, output_format, sys.stdout)
     if report_dir or history:
-        _write_reports(results, _mode(options), report_dir, history)
+        _write_reports(results, _mode(options), report_dir, history, problems)
     diverging = {f.path for f in findings if f.severity is not Severity.INFO}
     click.echo(
         f"doctract run: {len(results)} tutorials replayed, {len(diverging)} diverge", err=True
@@ -577,7 +584,11 @@ def _mode(options: ReplayOptions) -> str:
 
 
 def _write_reports(
-    tutorials: list[dict[str, Any]], mode: str, report_dir: str | None, history: str | None
+    tutorials: list[dict[str, Any]],
+    mode: str,
+    report_dir: str | None,
+    history: str | None,
+    problems: Sequence[Finding] = (),
 ) -> None:
     from doctract.report.html import html_report
     from doctract.report.junit import junit_xml
@@ -589,7 +600,7 @@ def _write_reports(
         write_json,
     )
 
-    results = run_results(tutorials, mode)
+    results = run_results(tutorials, mode, problems=[p.to_dict() for p in problems])
     earlier: list[HistoryPoint] = []
     if history:
         earlier, skipped = load_history(Path(history))

@@ -37,7 +37,7 @@ def _read_error(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
 def _time_budget_exceeded(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
     """doctract gave up on a file that took longer than its time budget.
 
-    The budget is `time-budget` in [tool.doctract] (seconds per file, 30 by default); every
+    The budget is `time-budget` in the configuration (seconds per file, 30 by default); every
     other file is still checked."""
     return ()
 
@@ -104,7 +104,7 @@ def read_document(path: str, max_size: int | None = None) -> tuple[str | None, F
                 READ_ERROR,
                 path,
                 f"the file is {size / 2**20:.1f} MB, over the {max_size / 2**20:g} MB limit",
-                "split it, or raise max-file-size in [tool.doctract]",
+                "split it, or raise max-file-size in the configuration",
             )
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -276,7 +276,7 @@ def over_budget(path: str, stage: str, seconds: float) -> Finding:
         TIME_BUDGET_EXCEEDED,
         path,
         f"doctract stopped {stage} the file after its time budget of {seconds:g} s",
-        "simplify or split the file, or raise time-budget in [tool.doctract]",
+        "simplify or split the file, or raise time-budget in the configuration",
     )
 
 

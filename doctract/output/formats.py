@@ -52,8 +52,8 @@ def _sarif_rule(rule_id: str) -> dict[str, Any]:
         "help": {
             "text": f"{rule.doc}\n\nReported by `{stage}`. Silence it with --ignore {rule_id}.",
             "markdown": f"**{rule_id}** ({rule.severity.value}, `{stage}`)\n\n{rule.doc}\n\n"
-            f'Silence it with `--ignore {rule_id}` or `ignore = ["{rule_id}"]` in '
-            "`[tool.doctract]`.",
+            f'Silence it with `--ignore {rule_id}` or `ignore = ["{rule_id}"]` in the '
+            "configuration (`.doctract.toml` or `[tool.doctract]`).",
         },
         "properties": {"tags": ["documentation", "api", rule.stage]},
     }
