@@ -67,3 +67,19 @@ def test_report_counts_unreadable_documents_and_draws_axes() -> None:
     page = html_report(results, [earlier], read=lambda path: None)
     assert "docs/latin1.md:1" in page and "Documents that could not be replayed (1)" in page
     assert 'class="axis"' in page and "run (oldest first)" in page and ">tutorials<" in page
+
+
+def test_run_reports_the_documents_it_could_not_replay(tmp_path: Path) -> None:
+    """The terminal lists the example set's unreadable Latin-1 note; results.json counts it too."""
+    import json
+
+    from conftest import EXAMPLES, ROOT, invoke
+
+    code, out = invoke(
+        "run", str(EXAMPLES / "defects"), "--report-dir", str(tmp_path), "--no-progress", cwd=ROOT
+    )
+    assert code == 1 and "read-error" in out
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert [p["rule"] for p in results["problems"]] == ["read-error"]
+    assert results["summary"]["by_rule"]["read-error"] == 1
+    assert "could not be replayed (1)" in (tmp_path / "report.html").read_text(encoding="utf-8")
