@@ -269,3 +269,51 @@ def test_another_vendors_host_is_not_a_host_mismatch() -> None:
     )
     result = lint_documents([("doc.md", doc)], Config())
     assert [(f.line, f.rule) for f in result.findings] == [(24, "host-mismatch")]
+
+
+SEARCH_API = """openapi: 3.1.0
+info: {title: search, version: "1"}
+servers: [{url: "https://api.example.com/search"}]
+paths:
+  /indexes:
+    get: {responses: {"200": {description: ok}}}
+"""
+AUTH_API = """openapi: 3.1.0
+info: {title: auth, version: "1"}
+servers: [{url: "https://api.example.com/auth"}]
+paths:
+  /token:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object}
+      responses: {"200": {description: ok}}
+"""
+
+
+def test_several_contracts_each_own_their_prefix(tmp_path: Path) -> None:
+    (tmp_path / "search.yaml").write_text(SEARCH_API, encoding="utf-8")
+    (tmp_path / "auth.yaml").write_text(AUTH_API, encoding="utf-8")
+    doc = _doc(
+        "curl -X POST 'https://api.example.com/auth/token' -d 'grant_type=client_credentials'",
+        "curl 'https://api.example.com/search/indexes'",
+        "curl 'https://api.example.com/search/indexs'",
+        "curl 'https://api.example.com/auth/tokens'",
+        "curl 'https://api.example.com/billing/invoices'",
+    )
+    config = Config(
+        openapi=(
+            ContractSource(str(tmp_path / "search.yaml"), ("https://api.example.com/search",)),
+            ContractSource(str(tmp_path / "auth.yaml"), ("/auth",)),
+        )
+    )
+    found = [
+        (f.line, f.rule, f.message) for f in lint_documents([("doc.md", doc)], config).findings
+    ]
+    # each request is matched against its own API; /billing belongs to neither and is left alone
+    assert [(line, rule) for line, rule, _ in found] == [
+        (18, "unknown-operation"),
+        (24, "unknown-operation"),
+    ]
+    assert "search.yaml" in found[0][2] and "auth.yaml" in found[1][2]
