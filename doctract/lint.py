@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import gc
 import os
+import stat
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -96,17 +97,69 @@ def _excluded(path: str, config: Config) -> bool:
     return any(fnmatch.fnmatch(posix, pattern) for pattern in config.exclude)
 
 
-def read_document(path: str, max_size: int | None = None) -> tuple[str | None, Finding | None]:
+class _NotRegular(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(size, limit)
+        self.size = size
+        self.limit = limit
+
+
+_CHUNK = 1 << 20
+
+
+def _read_regular(path: str, max_size: int | None) -> bytes:
+    """Open without blocking (a FIFO would wait for a writer), check the opened file is regular,
+    then read in chunks up to max_size + 1 bytes: a file growing, or lying about its size, still
+    stops at the limit."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
-        size = os.path.getsize(path)
-        if max_size is not None and size > max_size:
-            return None, file_error(
-                READ_ERROR,
-                path,
-                f"the file is {size / 2**20:.1f} MB, over the {max_size / 2**20:g} MB limit",
-                "split it, or raise max-file-size in the configuration",
-            )
-        data = Path(path).read_bytes()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular
+        if max_size is not None and info.st_size > max_size:
+            raise _TooLarge(info.st_size, max_size)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        limit = None if max_size is None else max_size + 1
+        chunks: list[bytes] = []
+        total = 0
+        while limit is None or total < limit:
+            want = _CHUNK if limit is None else min(_CHUNK, limit - total)
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if max_size is not None and total > max_size:
+            raise _TooLarge(total, max_size)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_document(path: str, max_size: int | None = None) -> tuple[str | None, Finding | None]:
+    """The text of a document: only a regular file (after links are resolved) is read, never a
+    FIFO, device or socket, and never more than max_size + 1 bytes whatever size it reports."""
+    try:
+        data = _read_regular(path, max_size)
+    except _NotRegular:
+        return None, file_error(
+            READ_ERROR,
+            path,
+            "cannot read the file: not a regular file (a FIFO, device or socket)",
+            "lint documents only; exclude it in the configuration",
+        )
+    except _TooLarge as exc:
+        return None, file_error(
+            READ_ERROR,
+            path,
+            f"the file is {exc.size / 2**20:.1f} MB, over the {exc.limit / 2**20:g} MB limit",
+            "split it, or raise max-file-size in the configuration",
+        )
     except OSError as exc:
         return None, Finding(
             READ_ERROR,

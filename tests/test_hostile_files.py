@@ -1,0 +1,85 @@
+"""Hostile files and names: what is on disk (FIFOs, devices, odd line endings, long or
+colliding names, symlinks) gives a finding or a one-line error, never a hang or a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from doctract.config import Config
+from doctract.lint import lint_paths
+
+EXE = Path(sys.executable).with_name("doctract")
+POSIX = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs and /dev/zero")
+
+
+def _lint_subprocess(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(EXE), "lint", *args, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        cwd=folder,
+    )
+
+
+@POSIX
+def test_a_fifo_named_md_is_a_read_error_and_the_run_ends(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "x.md")
+    (tmp_path / "ok.md").write_text("# Fine\n\nNothing to check.\n")
+    done = _lint_subprocess(tmp_path)
+    assert "Traceback" not in done.stderr
+    assert "x.md" in done.stdout
+    assert "not a regular file" in done.stdout
+    assert "read-error" in done.stdout
+
+
+@POSIX
+def test_a_fifo_given_by_name_is_a_read_error(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "x.md")
+    done = subprocess.run(
+        [str(EXE), "lint", "x.md"],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        cwd=tmp_path,
+    )
+    assert "not a regular file" in done.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_symlink_to_dev_zero_is_a_read_error_quickly(tmp_path: Path) -> None:
+    (tmp_path / "y.md").symlink_to("/dev/zero")
+    start = time.monotonic()
+    result = lint_paths([str(tmp_path)], Config())
+    assert time.monotonic() - start < 5
+    (finding,) = result.findings
+    assert finding.rule == "read-error"
+    assert "not a regular file" in finding.message
+
+
+def test_the_read_is_capped_whatever_size_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that reports a small size (or grows while read) still stops at the limit."""
+    from doctract import lint
+
+    doc = tmp_path / "big.md"
+    doc.write_text("a" * 5000)
+    real_fstat = os.fstat
+
+    def lying_fstat(fd: int) -> os.stat_result:
+        info = list(real_fstat(fd))
+        info[6] = 10  # st_size
+        return os.stat_result(info)
+
+    monkeypatch.setattr(os, "fstat", lying_fstat)
+    text, problem = lint.read_document(str(doc), max_size=1000)
+    assert text is None
+    assert problem is not None and problem.rule == "read-error"
+    assert "limit" in problem.message
