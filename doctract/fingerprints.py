@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from doctract.findings import Finding
+from doctract.lines import split_lines
 
 
 def _line_text(lines: Sequence[str], line: int) -> str:
@@ -26,7 +27,7 @@ def fingerprints(findings: Sequence[Finding], texts: Mapping[str, str]) -> tuple
     out: list[str] = []
     for finding in findings:
         if finding.path not in split:
-            split[finding.path] = texts.get(finding.path, "").splitlines()
+            split[finding.path] = split_lines(texts.get(finding.path, ""))
         content = _line_text(split[finding.path], finding.line)
         if not content:  # no text (unreadable file): the message is all there is
             content = finding.message

@@ -21,6 +21,7 @@ from doctract.corpus import Corpus
 from doctract.extractors import extract
 from doctract.findings import Finding, Severity
 from doctract.fingerprints import fingerprints
+from doctract.lines import position
 from doctract.model import Pos, Tutorial
 from doctract.rule_ids import INTERNAL_ERROR, READ_ERROR, TIME_BUDGET_EXCEEDED
 
@@ -173,8 +174,9 @@ def read_document(path: str, max_size: int | None = None) -> tuple[str | None, F
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        prefix = data[: exc.start].decode("utf-8-sig", "replace")
+        line = position(prefix, len(prefix))[0]
+        col = exc.start - max(data.rfind(b"\n", 0, exc.start), data.rfind(b"\r", 0, exc.start))
         return None, Finding(
             READ_ERROR,
             Severity.ERROR,
@@ -185,7 +187,7 @@ def read_document(path: str, max_size: int | None = None) -> tuple[str | None, F
             "save it as UTF-8",
         )
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        line = position(text, text.index("\x00"))[0]
         return None, Finding(
             READ_ERROR,
             Severity.ERROR,

@@ -19,6 +19,7 @@ with atheris.instrument_imports():
     from doctract.config import Config
     from doctract.extractors import extract
     from doctract.extractors.curl import parse_curl
+    from doctract.lines import line_count, split_lines
     from doctract.lint import lint_documents, read_document
     from doctract.model import SourceLine
 
@@ -35,11 +36,11 @@ def test_one_input(data: bytes) -> None:
         assert problem is not None and problem.rule == "read-error"
         return
     result = lint_documents([("fuzz.md", text)], CONFIG)
-    last = text.count("\n") + 2
+    last = line_count(text) + 1  # the same line model as the rules (doctract.lines)
     for finding in result.findings:
         assert 1 <= finding.line <= last, finding
         assert finding.rule != "internal-error", finding
-    lines = [SourceLine(t, i + 1) for i, t in enumerate(text[:4000].split("\n"))]
+    lines = [SourceLine(t, i + 1) for i, t in enumerate(split_lines(text[:4000]))]
     parse_curl(lines)
     extract("fuzz.txt", text)  # the rendered-page reader too
 

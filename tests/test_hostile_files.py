@@ -83,3 +83,52 @@ def test_the_read_is_capped_whatever_size_is_reported(
     assert text is None
     assert problem is not None and problem.rule == "read-error"
     assert "limit" in problem.message
+
+
+UNCLOSED = ["# Title", "", "Text", "```bash", "curl https://api.example.com/v1/x", "more"]
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r", "\r\n"])
+def test_lone_cr_line_endings_give_the_line_an_editor_shows(ending: str) -> None:
+    from doctract.lint import lint_documents
+
+    text = ending.join(UNCLOSED) + ending
+    result = lint_documents([("a.md", text)], Config())
+    assert [(f.rule, f.line) for f in result.findings] == [("unclosed-fence", 4)]
+
+
+MIXED = [
+    "# T\r\rText\r\n```bash\rcurl https://api.example.com/v1/x\n\r",
+    "\x14\x0b" + "\r" * 18 + "-aOST /connections\n```\n\n**Request**\npi-key: {API_KEY}' \\\n"
+    "  -H" + "\r" * 15 + "\n,=",
+    "# A\u2028B\x0c\r```json\r{\x85}\r\n\r",
+    "text\x1c\x1d\x1e\r\n```\r\n",
+]
+
+
+@pytest.mark.parametrize("text", MIXED)
+def test_every_finding_is_within_the_file_and_fingerprints_see_its_line(text: str) -> None:
+    from doctract.lines import line_count, split_lines
+    from doctract.lint import lint_documents
+
+    result = lint_documents([("a.md", text)], Config())
+    assert result.findings
+    lines = split_lines(text)
+    for finding in result.findings:
+        assert 1 <= finding.line <= line_count(text), finding
+    # the fingerprints read the same lines: \x0b, \x0c, \x85, \u2028 do not end a line
+    assert len(lines) == text.count("\n") + text.count("\r") - text.count("\r\n") + (
+        0 if text.endswith(("\n", "\r")) else 1
+    )
+
+
+def test_fingerprints_count_lines_like_the_rules() -> None:
+    from doctract.findings import Finding, Severity
+    from doctract.fingerprints import fingerprints
+
+    text = "a\x0bb\rfirst\rsecond\r"
+    at = Finding("unclosed-fence", Severity.ERROR, "a.md", 2, 1, "m", "")
+    same = fingerprints([at], {"a.md": "x\nfirst\n"})  # line 2 is "first"
+    assert fingerprints([at], {"a.md": text}) == same
+    other = Finding("unclosed-fence", Severity.ERROR, "a.md", 3, 1, "m", "")
+    assert fingerprints([other], {"a.md": text}) != same

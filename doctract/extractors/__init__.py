@@ -7,6 +7,7 @@ import re
 from doctract.extractors.assemble import assemble
 from doctract.extractors.markdown import markdown_events
 from doctract.extractors.rendered import rendered_events
+from doctract.lines import normalise
 from doctract.model import Tutorial
 
 _MARKDOWN_SIGNS = re.compile(r"^(?:```|~~~|#{1,6}\s|---\s*$|\*\*[^*\n]+\*\*\s*$|\|.*\|\s*$)",
@@ -24,7 +25,7 @@ def detect_form(path: str, text: str) -> str:
 
 def extract(path: str, text: str) -> Tutorial:
     """The tutorial model of one document; never raises on document content."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = normalise(text)
     form = detect_form(path, text)
     if form == "markdown":
         title, events = markdown_events(text)

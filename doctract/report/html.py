@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from doctract.checks import RULES
+from doctract.lines import split_lines
 from doctract.report.results import STATUSES, HistoryPoint
 
 EXCERPT_CONTEXT = 3
@@ -38,7 +39,7 @@ DocReader = Callable[[str], list[str] | None]
 
 def read_doc_lines(path: str) -> list[str] | None:
     try:
-        return Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
+        return split_lines(Path(path).read_text(encoding="utf-8-sig", errors="replace"))
     except OSError:
         return None
 
