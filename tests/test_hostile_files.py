@@ -132,3 +132,27 @@ def test_fingerprints_count_lines_like_the_rules() -> None:
     assert fingerprints([at], {"a.md": text}) == same
     other = Finding("unclosed-fence", Severity.ERROR, "a.md", 3, 1, "m", "")
     assert fingerprints([other], {"a.md": text}) != same
+
+
+@pytest.mark.parametrize(
+    "raw", [b"[" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000, b"[" * 900 + b"]" * 900]
+)
+def test_the_emulator_answers_deeply_nested_json_with_400(raw: bytes) -> None:
+    from starlette.testclient import TestClient
+
+    from doctract.emulator import create_app
+
+    client = TestClient(create_app(deterministic=True), raise_server_exceptions=False)
+    response = client.post(
+        "/data/foundation/flowservice/connections",
+        content=raw,
+        headers={
+            "Authorization": "Bearer doctract-test-token-7f3a",
+            "x-api-key": "doctract-test-api-key",
+            "x-gw-ims-org-id": "ACME@AdobeOrg",
+            "x-sandbox-name": "prod",
+            "Content-Type": "application/json",
+        },
+    )
+    assert response.status_code == 400, response.text[:300]
+    assert "Traceback" not in response.text

@@ -102,6 +102,24 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+MAX_JSON_DEPTH = 64  # deeper bodies are refused (400) before validation recurses into them
+
+
+def _depth(value: Any) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (iteratively: no recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_JSON_DEPTH:
+                return level
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 class Emulator:
     """Dispatches requests to the store through the contract's operations."""
 
@@ -167,8 +185,14 @@ class Emulator:
                 )
             try:
                 body = json.loads(raw)
+            except RecursionError:
+                raise ApiError(400, "the request body is JSON nested too deeply") from None
             except (ValueError, UnicodeDecodeError) as exc:
                 raise ApiError(400, f"the request body is not valid JSON: {exc}") from None
+            if _depth(body) > MAX_JSON_DEPTH:
+                raise ApiError(
+                    400, f"the request body is JSON nested over {MAX_JSON_DEPTH} levels deep"
+                )
         query = dict(request.query_params)
         if query.get("orderby", "").startswith(" "):  # an unencoded `+name` decodes to " name"
             query["orderby"] = "+" + query["orderby"][1:]
