@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import math
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -199,9 +200,19 @@ def from_table(table: dict[str, Any], source: str) -> Config:
         raise ConfigError(f"{source}: {where}profile must be a profile name")
     max_mb = table.get("max-file-size", 10)
     budget = table.get("time-budget", 30)
-    if not isinstance(max_mb, int | float) or isinstance(max_mb, bool) or max_mb <= 0:
+    if (
+        not isinstance(max_mb, int | float)
+        or isinstance(max_mb, bool)
+        or not math.isfinite(max_mb)
+        or max_mb <= 0
+    ):
         raise ConfigError(f"{source}: {where}max-file-size must be a number of MB > 0")
-    if not isinstance(budget, int | float) or isinstance(budget, bool) or budget < 0:
+    if (
+        not isinstance(budget, int | float)
+        or isinstance(budget, bool)
+        or not math.isfinite(budget)
+        or budget < 0
+    ):
         raise ConfigError(f"{source}: {where}time-budget must be seconds >= 0")
     return Config(
         max_file_size=int(max_mb * 1024 * 1024),

@@ -156,3 +156,29 @@ def test_the_emulator_answers_deeply_nested_json_with_400(raw: bytes) -> None:
     )
     assert response.status_code == 400, response.text[:300]
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ["max-file-size = inf", "max-file-size = nan", "time-budget = nan", "time-budget = inf"],
+)
+def test_non_finite_limits_are_a_one_line_configuration_error(tmp_path: Path, setting: str) -> None:
+    from conftest import invoke
+
+    (tmp_path / "a.md").write_text("# A\n")
+    (tmp_path / "pyproject.toml").write_text(f"[tool.doctract]\n{setting}\n")
+    code, out = invoke("lint", "a.md", cwd=tmp_path)
+    assert code == 2, out
+    assert "pyproject.toml" in out and setting.split()[0] in out
+    assert len(out.strip().splitlines()) == 1, out
+
+
+def test_terminal_escapes_in_a_document_are_not_printed_raw(tmp_path: Path) -> None:
+    from conftest import invoke
+
+    name = "e\x1b]0;pwned\x07\x1b[2J.md"  # an OSC title change, a bell, clear screen
+    (tmp_path / name).write_text("# A\n\n```bash\ncurl https://api.example.com/v1/x\n")
+    code, out = invoke("lint", ".", cwd=tmp_path)
+    assert code == 1, out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b" in out

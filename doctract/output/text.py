@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TextIO
 
@@ -9,6 +10,15 @@ from rich.console import Console
 from rich.markup import escape
 
 from doctract.lint import LintResult
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _clean(text: str) -> str:
+    """Text from a document, safe for a terminal: control characters (ANSI/OSC escapes, bell,
+    carriage return...) other than newline and tab are shown as \\xNN, never sent raw."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -18,12 +28,13 @@ def render_text(result: LintResult, out: TextIO) -> None:
     console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
     for f in result.findings:
         style = _STYLE[f.severity.value]
+        where = f"{escape(_clean(f.path))}:{f.line}:{f.column}"
         console.print(
-            f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: [{style}]{f.severity.value}[/] "
-            f"[dim]{f.rule}[/] {escape(f.message)}"
+            f"[bold]{where}[/]: [{style}]{f.severity.value}[/] "
+            f"[dim]{f.rule}[/] {escape(_clean(f.message))}"
         )
         if f.hint:
-            console.print(f"    [green]hint:[/] {escape(f.hint)}")
+            console.print(f"    [green]hint:[/] {escape(_clean(f.hint))}")
     counts = Counter(f.severity.value for f in result.findings)
     files = result.files
     hidden = f" ({result.baselined} more in the baseline)" if result.baselined else ""
