@@ -7,6 +7,7 @@ generated features are relative to it, and the baseline lives there.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -45,4 +46,21 @@ def cassette_name(doc_path: str, root: Path | None = None) -> str:
     path = Path(doc_path)
     if path.is_absolute() and root is not None:
         path = Path(root_relative(doc_path, root))
-    return path.with_suffix("").as_posix().strip("./").replace("/", "__")
+    return flat_name(path.with_suffix("").as_posix().strip("./"))
+
+
+MAX_NAME = 120  # file systems refuse names over 255 bytes; leave room for suffixes
+
+
+def flat_name(relative: str) -> str:
+    """One file name for a doc's root-relative path (no suffix): its folders joined with `__`
+    (`examples/docs/a` -> `examples__docs__a`). Unique and bounded: a path whose parts hold
+    `__` themselves (`docs/a__b` would meet `docs/a/b`) or whose name would be too long gets
+    a short hash of the whole path instead of the ambiguous or cut part."""
+    parts = [p for p in relative.split("/") if p]
+    joined = "__".join(parts)
+    if len(joined.encode("utf-8")) <= MAX_NAME and not any("__" in p for p in parts):
+        return joined
+    digest = hashlib.sha1(relative.encode("utf-8")).hexdigest()[:10]
+    head = joined.encode("utf-8")[: MAX_NAME - 11].decode("utf-8", "ignore").rstrip("_-")
+    return f"{head}-{digest}"

@@ -15,7 +15,7 @@ from doctract.config import Config
 from doctract.extractors import extract
 from doctract.findings import Finding, Severity
 from doctract.lint import discover, over_budget, read_document
-from doctract.project import project_root, root_relative
+from doctract.project import flat_name, project_root, root_relative
 from doctract.replay.gherkin import feature_text
 from doctract.replay.session import ReplayOptions
 
@@ -30,11 +30,12 @@ class Generated:
 
 
 def _feature_path(doc: str, roots: Sequence[str], out: Path) -> Path:
+    """The feature's file in `out`: unique and bounded (see doctract.project.flat_name)."""
     for root in roots:
         if os.path.isdir(root) and Path(doc).is_relative_to(root):
             rel = Path(doc).relative_to(root)
-            return out / (rel.with_suffix("").as_posix().replace("/", "__") + ".feature")
-    return out / (Path(doc).stem + ".feature")
+            return out / (flat_name(rel.with_suffix("").as_posix()) + ".feature")
+    return out / (flat_name(Path(doc).stem) + ".feature")
 
 
 def generate(
@@ -59,6 +60,8 @@ def generate(
         except BudgetExceeded:
             problems.append(over_budget(doc, "reading", config.time_budget))
             continue
+        if target.is_symlink():  # never write through a link to somewhere outside --out
+            target.unlink()
         if not target.exists() or target.read_text(encoding="utf-8") != content:
             target.write_text(content, encoding="utf-8")
         written.append(target)
