@@ -7,29 +7,7 @@ from urllib.parse import urlsplit
 
 from doctract.contract.dialect import METHODS, opaque_templates, operations
 from doctract.contract.model import Credential, Media, Operation, Parameter
-
-
-def pointer(*parts: str) -> str:
-    """A JSON pointer from unescaped parts."""
-    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def resolve(document: dict[str, Any], obj: Any, where: str) -> tuple[Any, str]:
-    """Follow local `$ref`s (`#/components/...`); (object, its pointer). A reference doctract
-    cannot follow (another file) gives ({}, where): nothing is checked against it."""
-    seen = 0
-    while isinstance(obj, dict) and isinstance(obj.get("$ref"), str) and seen < 32:
-        ref = obj["$ref"]
-        if not ref.startswith("#/"):
-            return {}, where
-        target: Any = document
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(part) if isinstance(target, dict) else None
-            if target is None:
-                return {}, where
-        obj, where, seen = target, ref[1:], seen + 1
-    return obj, where
+from doctract.contract.pointers import follow, pointer
 
 
 def _all_servers(document: dict[str, Any]) -> list[Any]:
@@ -86,7 +64,7 @@ def security_schemes(document: dict[str, Any]) -> dict[str, Credential]:
     schemes = (document.get("components") or {}).get("securitySchemes") or {}
     found: dict[str, Credential] = {}
     for name, raw in schemes.items():
-        scheme, _ = resolve(document, raw, pointer("components", "securitySchemes", name))
+        scheme, _ = follow(document, raw, pointer("components", "securitySchemes", name))
         if not isinstance(scheme, dict):
             continue
         kind = str(scheme.get("type", ""))
@@ -115,7 +93,7 @@ def build_operations(document: dict[str, Any], api: str) -> tuple[Operation, ...
         params: dict[tuple[str, str], Parameter] = {}
         for scope, raw_list in ((pointer("paths", template), item), (where, op)):
             for index, raw in enumerate(raw_list.get("parameters") or []):
-                param, _ = resolve(document, raw, f"{scope}/parameters/{index}")
+                param, _ = follow(document, raw, f"{scope}/parameters/{index}")
                 if not isinstance(param, dict) or "name" not in param:
                     continue
                 p = Parameter(
@@ -154,7 +132,7 @@ def _body(
 ) -> tuple[tuple[Media, ...], bool]:
     if "requestBody" not in op:
         return (), False
-    body, body_at = resolve(document, op["requestBody"], where + "/requestBody")
+    body, body_at = follow(document, op["requestBody"], where + "/requestBody")
     if not isinstance(body, dict):
         return (), False
     return _media(body, body_at), bool(body.get("required"))
@@ -176,7 +154,7 @@ def _responses(
 ) -> tuple[tuple[str, tuple[Media, ...]], ...]:
     found = []
     for code, raw in (op.get("responses") or {}).items():
-        response, at = resolve(document, raw, f"{where}{pointer('responses', str(code))}")
+        response, at = follow(document, raw, f"{where}{pointer('responses', str(code))}")
         found.append((str(code), _media(response, at) if isinstance(response, dict) else ()))
     return tuple(found)
 
@@ -205,11 +183,11 @@ def _links(document: dict[str, Any], op: dict[str, Any], where: str) -> tuple[tu
     for code, raw in (op.get("responses") or {}).items():
         if not str(code).startswith("2"):
             continue
-        response, _ = resolve(document, raw, where)
+        response, _ = follow(document, raw, where)
         if not isinstance(response, dict):
             continue
         for link_raw in (response.get("links") or {}).values():
-            link, _ = resolve(document, link_raw, where)
+            link, _ = follow(document, link_raw, where)
             params = link.get("parameters") if isinstance(link, dict) else None
             for name, expr in (params or {}).items():
                 if isinstance(expr, str) and expr.startswith("$response.body#/"):

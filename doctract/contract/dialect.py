@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from doctract.contract.pointers import MAX_HOPS, lookup
+
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_ONES = (
@@ -53,18 +55,13 @@ def as_json_schema(document: dict[str, Any]) -> dict[str, Any]:
 def local_path_item(document: dict[str, Any], item: Any) -> Any:
     """A path item written as a local `$ref` (`#/components/pathItems/Pets`), followed; a
     remote one (another file) is left as it is: its operations are unknown."""
-    seen = 0
-    while isinstance(item, dict) and isinstance(item.get("$ref"), str) and seen < 16:
+    hops = 0
+    while isinstance(item, dict) and isinstance(item.get("$ref"), str) and hops < MAX_HOPS:
         ref = item["$ref"]
-        if not ref.startswith("#/"):
-            return item
-        target: Any = document
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(part) if isinstance(target, dict) else None
+        target = lookup(document, ref[1:]) if ref.startswith("#/") else None
         if not isinstance(target, dict):
             return item
-        item, seen = {**target, **{k: v for k, v in item.items() if k != "$ref"}}, seen + 1
+        item, hops = {**target, **{k: v for k, v in item.items() if k != "$ref"}}, hops + 1
     return item
 
 

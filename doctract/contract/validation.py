@@ -20,6 +20,7 @@ from jsonschema.validators import extend
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from doctract.contract.pointers import follow, lookup
 from doctract.urls import ANY_PLACEHOLDER
 
 _ROOT = "urn:doctract:contract"
@@ -104,16 +105,7 @@ class Schemas:
         return _inline(target, self._at, (pointer,), 0)
 
     def _at(self, pointer: str) -> Any:
-        node: Any = self._document
-        for part in pointer.lstrip("/").split("/") if pointer.strip("/") else []:
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict):
-                node = node.get(part)
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-        return node
+        return lookup(self._document, pointer)
 
     def errors(self, pointer: str, instance: Any, direction: str) -> list[SchemaError]:
         """Every error of `instance` against the schema at `pointer`, most specific first;
@@ -159,18 +151,10 @@ class Schemas:
         except Exception:
             return []
 
-    def resolve(self, schema: Any, depth: int = 0) -> Any:
+    def resolve(self, schema: Any) -> Any:
         """A schema with its top-level local `$ref` followed (to read its type or enum)."""
-        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and depth < 16:
-            ref = schema["$ref"]
-            if not ref.startswith("#/"):
-                return {}
-            target: Any = self._document
-            for part in ref[2:].split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                target = target.get(part) if isinstance(target, dict) else None
-            schema, depth = target, depth + 1
-        return schema if isinstance(schema, dict) else {}
+        found, _ = follow(self._document, schema, "")
+        return found if isinstance(found, dict) else {}
 
 
 _INLINE_DEPTH = 64
