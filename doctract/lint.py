@@ -23,6 +23,7 @@ from doctract.findings import Finding, Severity
 from doctract.fingerprints import fingerprints
 from doctract.lines import position
 from doctract.model import Pos, Tutorial
+from doctract.profile import load_profile
 from doctract.rule_ids import INTERNAL_ERROR, READ_ERROR, TIME_BUDGET_EXCEEDED
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ def api_of(config: Config) -> Api:
 
 def active_rules(config: Config) -> list[str]:
     """Selected rules: every generic rule and the selected profile's own."""
-    profile = api_of(config).profile.name if config.profile else None
+    profile = load_profile(config.profile).name if config.profile else None
     runnable = [r for r in RULES if RULES[r].profile is None or RULES[r].profile == profile]
     selected = [r for r in runnable if not config.select or _matches(r, config.select)]
     return [r for r in selected if not _matches(r, config.ignore)]

@@ -54,16 +54,6 @@ class Vocabulary:
         stem = _ID_SUFFIX.match(key)
         return f"{stem.group('stem')}s" if stem else None
 
-    def action_target(self, path: str) -> tuple[str, int] | None:
-        """For `/x/{id}/action`, the collection x and its segment index."""
-        segs = segments(path)
-        if len(segs) >= 3 and segs[-1] == "action":
-            return segs[-3], len(segs) - 3
-        return None
-
-    def known(self, collection: str | None) -> bool:
-        return bool(collection) and (collection in self.collections or not self.collections)
-
 
 def _id_like(seg: str) -> bool:
     return bool(

@@ -267,10 +267,6 @@ class ContractSet:
         return first
 
     @property
-    def hosts(self) -> frozenset[str]:
-        return frozenset().union(*(c.hosts for c in self.contracts))
-
-    @property
     def secrets(self) -> Secrets:
         found = Secrets()
         for contract in self.contracts:

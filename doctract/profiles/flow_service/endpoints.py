@@ -15,9 +15,17 @@ from doctract.rule_ids import (
     PROSE_ENDPOINT_MISMATCH,
     UNKNOWN_PARAMETER,
 )
-from doctract.urls import query_pairs, split_url
+from doctract.urls import query_pairs, segments, split_url
 
 PROFILE = "flow-service"
+
+
+def action_target(path: str) -> tuple[str, int] | None:
+    """For `/x/{id}/action`, the collection x and its segment index."""
+    segs = segments(path)
+    if len(segs) >= 3 and segs[-1] == "action":
+        return segs[-3], len(segs) - 3
+    return None
 
 
 def step_entity(step: Step, corpus: Corpus) -> str | None:
@@ -49,14 +57,13 @@ def publish_endpoint_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hi
     For example `/connections/{id}/action?op=publish` in a section about source connections:
     the API answers 404 because the id is not a base connection.
     """
-    vocabulary = corpus.api.vocabulary
     for step in tutorial.steps:
         entity = step_entity(step, corpus)
         if entity is None:
             continue
         for request in step.requests:
             _, path, _ = split_url(request.url)
-            target = vocabulary.action_target(path)
+            target = action_target(path)
             if target is None or target[0] == entity:
                 continue
             op = dict(query_pairs(split_url(request.url)[2])).get("op", "the action")
