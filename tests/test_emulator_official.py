@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from test_emulator_workflows import Api, base_connection_body, draft_chain
+from test_emulator_workflows import Api, base_connection_body, draft_chain, publish_chain
 
 from doctract.specs import load_spec, spec_text
 
@@ -145,13 +145,7 @@ def test_bad_paging_values_are_400(api: Api, query: str, message: str) -> None:
 
 def test_upper_case_ops_are_the_same_actions(api: Api) -> None:
     chain = draft_chain(api)
-    for key, collection in (
-        ("base", "connections"),
-        ("source", "sourceConnections"),
-        ("target", "targetConnections"),
-        ("flow", "flows"),
-    ):
-        api.ok("POST", f"/{collection}/{chain[key]['id']}/action?op=PUBLISH")
+    publish_chain(api, chain, "PUBLISH")
     flow_id = chain["flow"]["id"]
     api.ok("POST", f"/flows/{flow_id}/action?op=DISABLE")
     flow = api.ok("GET", f"/flows/{flow_id}")["items"][0]
@@ -169,13 +163,7 @@ def test_ops_outside_the_contract_are_400(api: Api, op: str) -> None:
 
 def test_a_run_is_found_by_its_id(api: Api) -> None:
     chain = draft_chain(api)
-    for key, collection in (
-        ("base", "connections"),
-        ("source", "sourceConnections"),
-        ("target", "targetConnections"),
-        ("flow", "flows"),
-    ):
-        api.ok("POST", f"/{collection}/{chain[key]['id']}/action?op=publish")
+    publish_chain(api, chain, "publish")
     runs = api.ok("GET", f"/runs?property=flowId=={chain['flow']['id']}&count=true")
     assert runs["count"] == 1
     run = runs["items"][0]

@@ -118,17 +118,26 @@ def draft_chain(api: Api) -> dict[str, dict[str, str]]:
     return {"base": base, "source": source, "target": target, "flow": flow}
 
 
+# the chain's entities in the order they publish: each one's dependencies before it
+PUBLISH_ORDER = (
+    ("base", "connections"),
+    ("source", "sourceConnections"),
+    ("target", "targetConnections"),
+    ("flow", "flows"),
+)
+
+
+def publish_chain(api: Api, chain: dict[str, dict[str, Any]], op: str = "publish") -> None:
+    for key, collection in PUBLISH_ORDER:
+        api.ok("POST", f"/{collection}/{chain[key]['id']}/action?op={op}")
+
+
 # --- the intended workflows, corrected -------------------------------------------------------
 
 
 def test_seed_000_drafts_publish_in_dependency_order(api: Api) -> None:
     chain = draft_chain(api)
-    for key, collection in (
-        ("base", "connections"),
-        ("source", "sourceConnections"),
-        ("target", "targetConnections"),
-        ("flow", "flows"),
-    ):
+    for key, collection in PUBLISH_ORDER:
         entity = chain[key]
         assert api.ok("GET", f"/{collection}/{entity['id']}")["items"][0]["state"] == "draft"
         published = api.ok("POST", f"/{collection}/{entity['id']}/action?op=publish")

@@ -138,6 +138,8 @@ class Replay:
         self.secrets: set[str] = set()
         # secret values from the environment and configuration, read once per replay
         self.known_secrets = secret_values(placeholders=options.values)
+        # body fields the contract marks secret (password, writeOnly), scrubbed from results
+        self.secret_fields = options.api.contracts.secrets.fields
         self.unusable: CassetteError | None = None
         self.http = requests.Session()
         self._stack = contextlib.ExitStack()
@@ -214,11 +216,6 @@ class Replay:
                     f"({reason}); it is left behind",
                     "delete it by hand",
                 )
-
-    @property
-    def _fields(self) -> frozenset[str]:
-        """Body fields the contract marks secret (password, writeOnly)."""
-        return self.options.api.contracts.secrets.fields
 
     def _resolve(self, method: str, url: str) -> Target | None:
         """The operation of a request as sent: its host is the live base's (the emulator, a
@@ -306,7 +303,7 @@ class Replay:
         outcome.path = parts.path
         outcome.query = self.redact(scrub_query(parts.query))
         if message.body is not None:
-            outcome.request_body = self.redact(_text(scrub_body(message.body, self._fields)))[
+            outcome.request_body = self.redact(_text(scrub_body(message.body, self.secret_fields)))[
                 :TEXT_LIMIT
             ]
         # the id named first in the request: stable whatever the hash seed (xdist workers)
@@ -359,7 +356,9 @@ class Replay:
             return
         outcome.sent = True
         outcome.status = response.status_code
-        outcome.text = self.redact(_text(scrub_body(response.text, self._fields)))[:TEXT_LIMIT]
+        outcome.text = self.redact(_text(scrub_body(response.text, self.secret_fields)))[
+            :TEXT_LIMIT
+        ]
         with contextlib.suppress(ValueError):
             outcome.body = response.json()
         self._validate_contract(index, message, response, outcome)
