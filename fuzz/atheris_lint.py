@@ -1,10 +1,11 @@
 """Coverage-guided fuzzing of the whole lint path with atheris (libFuzzer for Python).
 
-    .venv/bin/python fuzz/atheris_lint.py -runs=20000 fuzz/corpus
+    .venv/bin/python fuzz/atheris_lint.py -runs=100000 -max_len=16384 [CORPUS_DIR]
 
 Any exception escaping `lint_documents` or `read_document` is a crash that libFuzzer reports
-with the input that caused it. The seed corpus is the project's example docs and rule fixtures
-(copied in by `tests/test_hostile_input.py`, or give your own folder).
+with the input that caused it (and exits non-zero). Without CORPUS_DIR the seed corpus is the
+project's example docs and rule fixtures, copied into a temporary folder (libFuzzer adds the
+inputs it finds to the folder, so the repository is never written); give a folder to keep them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from pathlib import Path
 
 import atheris
 
@@ -45,12 +47,34 @@ def test_one_input(data: bytes) -> None:
     extract("fuzz.txt", text)  # the rendered-page reader too
 
 
+ROOT = Path(__file__).resolve().parent.parent
+SEED_FOLDERS = ("examples/docs", "tests/fixtures")
+SEED_SIZE = 16384
+
+
+def seed_corpus(folder: Path) -> int:
+    """Copy the example docs and rule fixtures (cut at SEED_SIZE bytes) into `folder`."""
+    count = 0
+    for name in SEED_FOLDERS:
+        for path in sorted((ROOT / name).rglob("*")):
+            if path.is_file() and path.suffix in {".md", ".mdx", ".markdown", ".txt", ".html"}:
+                count += 1
+                (folder / f"seed-{count}{path.suffix}").write_bytes(path.read_bytes()[:SEED_SIZE])
+    return count
+
+
 def main() -> None:
-    atheris.Setup(sys.argv, test_one_input)
-    try:
-        atheris.Fuzz()
-    finally:
-        os.unlink(_SCRATCH)
+    argv = list(sys.argv)
+    with tempfile.TemporaryDirectory(prefix="doctract-fuzz-corpus-") as scratch:
+        if not [a for a in argv[1:] if not a.startswith("-")]:
+            seeds = seed_corpus(Path(scratch))
+            print(f"seed corpus: {seeds} files from {', '.join(SEED_FOLDERS)}", file=sys.stderr)
+            argv.append(scratch)
+        atheris.Setup(argv, test_one_input)
+        try:
+            atheris.Fuzz()
+        finally:
+            os.unlink(_SCRATCH)
 
 
 if __name__ == "__main__":
