@@ -23,6 +23,7 @@ from doctract.output import FORMATS, render
 
 if TYPE_CHECKING:
     from doctract.replay.session import ReplayOptions
+    from doctract.replay.shards import Shard
 
 
 class OneLineError(click.ClickException):
@@ -446,6 +447,13 @@ def generate(
     show_default=True,
     help="A progress bar on a terminal, one line per tutorial otherwise (on stderr).",
 )
+@click.option(
+    "--shard",
+    default=None,
+    metavar="K/N",
+    help="Replay only the K-th of N shards (1-based; a stable split by tutorial path), for a "
+    "CI matrix; combine the shards' --report-dir with `doctract report merge`.",
+)
 @_allow_empty
 @_api_options
 def run_command(
@@ -461,6 +469,7 @@ def run_command(
     history: str | None,
     workers: str | None,
     progress: bool,
+    shard: str | None,
     allow_empty: bool,
     openapi: tuple[str, ...],
     profile: str | None,
@@ -482,6 +491,7 @@ def run_command(
             click.echo("doctract run: recording missing interactions (--record once)", err=True)
     if workers is not None and workers != "auto" and not workers.isdigit():
         raise click.UsageError(f"--workers must be a number or auto, not {workers!r}")
+    part = _shard(shard)
     config = _with_api(_config(None, None, None), openapi, profile)
     _no_such_paths(paths)
     if emulator:
@@ -504,19 +514,30 @@ def run_command(
         keep=keep,
         allow_destructive=allow_destructive,
     )
-    problems, results, missing = _replay(list(paths), options, workers, progress, allow_empty)
+    problems, results, missing = _replay(list(paths), options, workers, progress, allow_empty, part)
     for feature in missing:
         click.echo(f"doctract run: {feature}: the feature did not run (see above)", err=True)
     findings = problems + findings_of(results)
     result = LintResult(tuple(sorted(findings, key=lambda f: f.sort_key)), len(results))
     render(result, output_format, sys.stdout)
     if report_dir or history:
-        _write_reports(results, _mode(options), report_dir, history, problems)
+        _write_reports(results, _mode(options), report_dir, history, problems, part)
     diverging = {f.path for f in findings if f.severity is not Severity.INFO}
     click.echo(
-        f"doctract run: {len(results)} tutorials replayed, {len(diverging)} diverge", err=True
+        f"doctract run: {len(results)} tutorials replayed"
+        f"{f' (shard {part})' if part else ''}, {len(diverging)} diverge",
+        err=True,
     )
     sys.exit(2 if missing else 1 if result.failed(Severity.ERROR) else 0)
+
+
+def _shard(given: str | None) -> Shard | None:
+    from doctract.replay.shards import Shard, ShardError
+
+    try:
+        return Shard.parse(given) if given is not None else None
+    except ShardError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _replay(
@@ -525,11 +546,13 @@ def _replay(
     workers: str | None,
     progress: bool,
     allow_empty: bool = False,
+    shard: Shard | None = None,
 ) -> tuple[list[Finding], list[dict[str, Any]], list[str]]:
     """Generate features for docs (in a temporary folder), run them; (problems, results,
-    features that produced no result)."""
+    features that produced no result). With `shard`, only the tutorials it owns."""
     import tempfile
 
+    from doctract.project import root_relative
     from doctract.replay.generate import feature_files, run_features
     from doctract.replay.generate import generate as write_features
     from doctract.replay.progress import RunProgress
@@ -547,6 +570,12 @@ def _replay(
             generated = write_features(docs, Path(tmp), root=options.root)
             features += generated.written
             problems = generated.problems
+        if shard is not None:
+            root = options.root or Path.cwd()
+            features = [f for f in features if shard.owns(_feature_doc(f) or f.as_posix())]
+            problems = [p for p in problems if shard.owns(root_relative(p.path, root))]
+        if not features and shard is not None:
+            return problems, [], []  # a shard may own none of a few tutorials
         if not features:
             if allow_empty:
                 return problems, [], []
@@ -619,7 +648,11 @@ def _write_reports(
     report_dir: str | None,
     history: str | None,
     problems: Sequence[Finding] = (),
+    shard: Shard | None = None,
+    started: str | None = None,
 ) -> None:
+    from datetime import datetime
+
     from doctract.report.html import html_report
     from doctract.report.junit import junit_xml
     from doctract.report.results import (
@@ -630,7 +663,10 @@ def _write_reports(
         write_json,
     )
 
-    results = run_results(tutorials, mode, problems=[p.to_dict() for p in problems])
+    when = datetime.fromisoformat(started) if started else None
+    results = run_results(tutorials, mode, when, problems=[p.to_dict() for p in problems])
+    if shard is not None:
+        results["shard"] = shard.to_dict()
     earlier: list[HistoryPoint] = []
     if history:
         earlier, skipped = load_history(Path(history))
@@ -650,6 +686,66 @@ def _write_reports(
             write_json(Path(history) / history_name(results), results)
     except OSError as exc:
         raise click.UsageError(f"cannot write the reports: {exc}") from None
+
+
+@main.group("report")
+def report_group() -> None:
+    """Work with the reports of `doctract run`."""
+
+
+@report_group.command("merge")
+@click.argument("results", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Write the merged junit.xml, results.json and report.html here.",
+)
+@click.option(
+    "--history",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder of earlier results.json files: the trend, and the merged results added to it.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How the merged findings are printed.",
+)
+def report_merge(
+    results: tuple[str, ...], report_dir: str, history: str | None, output_format: str
+) -> None:
+    """Combine the reports of a run's shards (`doctract run --shard K/N --report-dir DIR`):
+    each RESULTS is a report folder or its results.json. Every shard of the split must be
+    given, once. The findings are printed as `doctract run` prints them.
+
+    Exit status: 0 every tutorial behaves as documented, 1 divergences, 2 could not merge
+    (a shard missing or given twice, a file that is not a run's results).
+    """
+    from doctract.replay.generate import findings_of
+    from doctract.replay.shards import ShardError, merge, read_results
+
+    try:
+        merged = merge([read_results(Path(given)) for given in results])
+    except ShardError as exc:
+        raise OneLineError(str(exc)) from None
+    problems = findings_of([{"findings": merged.problems}])
+    findings = problems + findings_of(merged.tutorials)
+    result = LintResult(tuple(sorted(findings, key=lambda f: f.sort_key)), len(merged.tutorials))
+    render(result, output_format, sys.stdout)
+    _write_reports(
+        merged.tutorials, merged.mode, report_dir, history, problems, None, merged.started
+    )
+    diverging = {f.path for f in findings if f.severity is not Severity.INFO}
+    click.echo(
+        f"doctract report merge: {len(results)} reports, {len(merged.tutorials)} tutorials, "
+        f"{len(diverging)} diverge",
+        err=True,
+    )
+    sys.exit(1 if result.failed(Severity.ERROR) else 0)
 
 
 @main.command("diff")

@@ -14,6 +14,7 @@ import yaml
 
 from conftest import EXAMPLES, ROOT
 from doctract.cli import main
+from doctract.replay.shards import Shard
 
 WORKFLOW = ROOT / "docs" / "github-actions.yml"
 
@@ -75,12 +76,29 @@ def test_pre_commit_hooks_run_only_on_the_files_doctract_reads(
 
 
 def _run_lines(workflow: dict[str, object]) -> list[str]:
+    """Each command of the workflow's run steps (a multi-line `run: |` is one per line)."""
     lines: list[str] = []
     for job in workflow["jobs"].values():  # type: ignore[attr-defined]
         for step in job["steps"]:
             if "run" in step:
-                lines.append(" ".join(step["run"].split()))
+                text = step["run"]
+                # a folded `run: >` is one line, a literal `run: |` one command per line
+                lines.extend(" ".join(part.split()) for part in text.splitlines() if part.strip())
     return lines
+
+
+def _expanded(argv: list[str], matrix: dict[str, object]) -> list[str]:
+    """ARGV as the job's shell would run it: matrix expressions filled in, globs expanded
+    (in the current folder)."""
+    import glob
+
+    out: list[str] = []
+    for arg in argv:
+        for name, value in matrix.items():
+            arg = arg.replace("${{ matrix." + name + " }}", str(value))
+        arg = arg.replace("${{ strategy.job-total }}", str(matrix.get("_total", 1)))
+        out.extend(sorted(glob.glob(arg)) or [arg] if "*" in arg else [arg])
+    return out
 
 
 def test_example_workflow_commands_are_valid(
@@ -90,12 +108,21 @@ def test_example_workflow_commands_are_valid(
     monkeypatch.chdir(tmp_path)  # the folders a docs repository has at that point
     for folder in ("docs", "cassettes", "cassettes-new"):
         (tmp_path / folder).mkdir()
-    assert set(workflow["jobs"]) == {"lint", "nightly"}
+    assert set(workflow["jobs"]) == {"lint", "nightly", "nightly-report"}
+    shards = workflow["jobs"]["nightly"]["strategy"]["matrix"]["shard"]
+    for k in shards:  # what download-artifact leaves for the merge job
+        (tmp_path / "shards" / f"doctract-shard-{k}" / "doctract-report").mkdir(parents=True)
     commands = [line for line in _run_lines(workflow) if line.startswith("doctract ")]
-    assert len(commands) >= 5
+    assert len(commands) >= 6
     for line in commands:
         command = line.split(" > ")[0].split(" >> ")[0].split(" || ")[0]
-        parses(shlex.split(command))
+        for k in shards:
+            argv = _expanded(shlex.split(command), {"shard": k, "_total": len(shards)})
+            parses(argv)
+            if "--shard" in argv:
+                Shard.parse(argv[argv.index("--shard") + 1])
+    merge = next(c for c in commands if c.startswith("doctract report merge"))
+    assert len(_expanded(shlex.split(merge), {})) == 3 + len(shards) + 4
     uploads = [
         step
         for job in workflow["jobs"].values()
