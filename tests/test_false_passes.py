@@ -1,0 +1,72 @@
+"""No false passes (issue 12): every documented request ends sent, or not sent with the finding
+that says why; any failure doctract did not classify is an `internal-error` finding; a damaged
+cassette is `cassette-unreadable` for its tutorial and the others still run; the summary line,
+the progress line, results.json and the exit status all derive from the same findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conftest import EXAMPLES, invoke, lint_text
+
+TUTORIAL = EXAMPLES / "flow-service" / "draft-and-publish-a-dataflow.md"
+STRAIGHT = """-H 'If-Match: "3a00f6b2-0000-0200-0000-65a0f5000000"'"""
+CURLY = """-H \u2018If-Match: "3a00f6b2-0000-0200-0000-65a0f5000000"\u2019"""
+
+
+def _results(report_dir: Path) -> dict[str, Any]:
+    return json.loads((report_dir / "results.json").read_text())  # type: ignore[no-any-return]
+
+
+def _project(tmp_path: Path, profile: str = "flow-service") -> Path:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.doctract]\nprofile = "{profile}"\n')
+    return tmp_path
+
+
+def _every_request_has_an_end(results: dict[str, Any]) -> None:
+    """The invariant: a request is sent, or failed with a finding at the tutorial."""
+    for tutorial in results["tutorials"]:
+        for request in tutorial["requests"]:
+            assert request["sent"] or request["failed"], request
+        if any(not r["sent"] for r in tutorial["requests"]):
+            assert tutorial["status"] != "passed", tutorial
+
+
+def _summary_agrees(out: str, results: dict[str, Any]) -> None:
+    counts = results["summary"]
+    diverging = counts["failed"] + counts["blocked"]
+    assert f"{counts['tutorials']} tutorials replayed, {diverging} diverge" in out, out
+
+
+# --- a request never sent ---------------------------------------------------------------------
+
+
+def test_lint_names_curly_quotes_around_a_header() -> None:
+    doc = TUTORIAL.read_text().replace(STRAIGHT, CURLY)
+    found = [f for f in lint_text(doc).findings if f.rule == "header-syntax"]
+    assert len(found) == 1, found
+    assert "typographic quotes" in found[0].message
+    assert "straight quotes" in found[0].hint
+    assert found[0].line == next(i for i, ln in enumerate(doc.split("\n"), 1) if CURLY in ln)
+
+
+def test_a_curly_quoted_header_is_a_broken_request_and_the_rest_is_sent(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    doc = project / "docs" / "tutorial.md"
+    doc.parent.mkdir()
+    text = TUTORIAL.read_text().replace(STRAIGHT, CURLY)
+    doc.write_text(text)
+    line = next(i for i, ln in enumerate(text.split("\n"), 1) if CURLY in ln)
+    code, out = invoke("run", "docs", "--emulator", "--report-dir", "reports", cwd=project)
+    results = _results(project / "reports")
+    _every_request_has_an_end(results)
+    [tutorial] = results["tutorials"]
+    rules = [(f["rule"], f["line"]) for f in tutorial["findings"] if f["severity"] != "info"]
+    assert rules == [("broken-request", line)], rules
+    sent = {r["method"] for r in tutorial["requests"] if r["sent"]}
+    assert "DELETE" in sent and "PATCH" not in sent
+    assert tutorial["status"] == "failed" and code == 1, out
+    _summary_agrees(out, results)
+    assert "docs/tutorial.md diverges" in out
