@@ -6,8 +6,13 @@ the progress line, results.json and the exit status all derive from the same fin
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from conftest import EXAMPLES, invoke, lint_text
 
@@ -70,3 +75,74 @@ def test_a_curly_quoted_header_is_a_broken_request_and_the_rest_is_sent(tmp_path
     assert tutorial["status"] == "failed" and code == 1, out
     _summary_agrees(out, results)
     assert "docs/tutorial.md diverges" in out
+
+
+# --- failures doctract did not classify -------------------------------------------------------
+
+
+class _Deep(BaseHTTPRequestHandler):
+    """A server answering JSON nested deeper than Python's parser goes."""
+
+    def do_GET(self) -> None:
+        body = b"[" * 100_000
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def deep_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Deep)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+LIST_THINGS = """# List things
+
+## List the things
+
+**Request**
+
+```shell
+curl -X GET 'https://api.example.com/things'
+```
+
+**Response**
+
+```json
+{"items": []}
+```
+"""
+
+
+def test_deeply_nested_json_from_a_live_api_is_a_finding_not_a_pass(
+    tmp_path: Path, deep_server: str
+) -> None:
+    project = _project(tmp_path, "generic")
+    (project / "docs").mkdir()
+    (project / "docs" / "things.md").write_text(LIST_THINGS)
+    code, out = invoke(
+        "run", "docs", "--live", deep_server, "--report-dir", "reports", "--no-progress",
+        cwd=project,
+    )  # fmt: skip
+    results = _results(project / "reports")
+    _every_request_has_an_end(results)
+    [tutorial] = results["tutorials"]
+    assert tutorial["requests"][0]["sent"], tutorial
+    [finding] = [f for f in tutorial["findings"] if f["severity"] != "info"]
+    assert finding["rule"] == "response-not-json" and finding["line"] == 14, finding
+    assert "nested too deeply" in finding["message"]
+    assert tutorial["status"] == "failed" and code == 1, out
+    assert "docs/things.md as documented" not in out
+    _summary_agrees(out, results)
+    assert (project / "cassettes" / "docs__things.yaml").is_file()  # recorded all the same

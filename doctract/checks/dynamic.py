@@ -17,6 +17,7 @@ from doctract.rule_ids import (
     INTERACTION_STATUS_CHANGED,
     REQUEST_REJECTED,
     RESPONSE_CONTRACT_VIOLATION,
+    RESPONSE_NOT_JSON,
     RESPONSE_SHAPE_MISMATCH,
     RESPONSE_UNDOCUMENTED_KEYS,
     STATUS_MISMATCH,
@@ -53,6 +54,14 @@ for _id, _severity, _doc in (
         """The API's response breaks the OpenAPI contract.
 
         Most likely the API regressed, or the contract is out of date.""",
+    ),
+    (
+        RESPONSE_NOT_JSON,
+        Severity.ERROR,
+        """The API answers a body doctract cannot read as JSON where the doc shows a JSON example.
+
+        Not JSON at all (an HTML error page, a body cut short), or JSON nested too deeply to
+        parse. The response is not what the doc describes, so nothing in it can be compared.""",
     ),
     (
         BROKEN_REQUEST,
