@@ -18,8 +18,9 @@ from doctract.config import Config, check_rule_ids, load_config, load_config_fil
 from doctract.contract import ContractSource
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
-from doctract.lint import LintResult, discover, lint_paths
+from doctract.lint import LintResult, discover, file_error, lint_paths
 from doctract.output import FORMATS, render
+from doctract.rule_ids import INTERNAL_ERROR
 
 if TYPE_CHECKING:
     from doctract.replay.session import ReplayOptions
@@ -476,12 +477,14 @@ def run_command(
 ) -> None:
     """Replay tutorials (docs or generated features) against cassettes or a live API.
 
-    Exit status: 0 every tutorial behaves as documented, 1 divergences, 2 could not run
-    (usage error, a PATH that does not exist, no documents or features found without
-    --allow-empty, a feature that did not run), 130 interrupted (Ctrl-C).
+    Exit status: 0 no error finding (every request sent, or not sent with the finding that
+    says why), 1 error findings, 2 could not run (usage error, a PATH that does not exist, no
+    documents or features found without --allow-empty, an internal-error finding: a feature
+    that did not run or a failure doctract did not classify), 130 interrupted (Ctrl-C).
     """
     from doctract.replay.generate import findings_of
     from doctract.replay.session import ReplayOptions
+    from doctract.report.results import run_line
 
     if live and emulator:
         raise click.UsageError("use --live URL or --emulator, not both")
@@ -514,21 +517,17 @@ def run_command(
         keep=keep,
         allow_destructive=allow_destructive,
     )
-    problems, results, missing = _replay(list(paths), options, workers, progress, allow_empty, part)
-    for feature in missing:
-        click.echo(f"doctract run: {feature}: the feature did not run (see above)", err=True)
+    problems, results = _replay(list(paths), options, workers, progress, allow_empty, part)
     findings = problems + findings_of(results)
     result = LintResult(tuple(sorted(findings, key=lambda f: f.sort_key)), len(results))
     render(result, output_format, sys.stdout)
     if report_dir or history:
         _write_reports(results, _mode(options), report_dir, history, problems, part)
-    diverging = {f.path for f in findings if f.severity is not Severity.INFO}
-    click.echo(
-        f"doctract run: {len(results)} tutorials replayed"
-        f"{f' (shard {part})' if part else ''}, {len(diverging)} diverge",
-        err=True,
-    )
-    sys.exit(2 if missing else 1 if result.failed(Severity.ERROR) else 0)
+    # the line, results.json and the exit status all come from the same findings
+    shard_note = f" (shard {part})" if part else ""
+    click.echo(f"doctract run{shard_note}: {run_line(results, problems)}", err=True)
+    internal = any(f.rule == INTERNAL_ERROR for f in findings)
+    sys.exit(2 if internal else 1 if result.failed(Severity.ERROR) else 0)
 
 
 def _shard(given: str | None) -> Shard | None:
@@ -547,15 +546,17 @@ def _replay(
     progress: bool,
     allow_empty: bool = False,
     shard: Shard | None = None,
-) -> tuple[list[Finding], list[dict[str, Any]], list[str]]:
-    """Generate features for docs (in a temporary folder), run them; (problems, results,
-    features that produced no result). With `shard`, only the tutorials it owns."""
+) -> tuple[list[Finding], list[dict[str, Any]]]:
+    """Generate features for docs (in a temporary folder), run them; (problems, results). A
+    feature that produced no result is a problem: an internal-error naming why it did not run.
+    With `shard`, only the tutorials it owns."""
     import tempfile
 
     from doctract.project import root_relative
+    from doctract.redact import redact, secret_values
     from doctract.replay.generate import feature_files, run_features
     from doctract.replay.generate import generate as write_features
-    from doctract.replay.progress import RunProgress
+    from doctract.replay.progress import RunProgress, Unrecorded
 
     with tempfile.TemporaryDirectory(prefix="doctract-features-") as tmp:
         features = feature_files(paths)
@@ -575,10 +576,10 @@ def _replay(
             features = [f for f in features if shard.owns(_feature_doc(f) or f.as_posix())]
             problems = [p for p in problems if shard.owns(root_relative(p.path, root))]
         if not features and shard is not None:
-            return problems, [], []  # a shard may own none of a few tutorials
+            return problems, []  # a shard may own none of a few tutorials
         if not features:
             if allow_empty:
-                return problems, [], []
+                return problems, []
             raise OneLineError(
                 f"no documents found in {', '.join(paths)} (no tutorial or .feature file; "
                 "--allow-empty to accept that)"
@@ -587,12 +588,25 @@ def _replay(
         xdist = _xdist_workers(workers, len(features))
         if xdist is not None:
             args += ["-p", "xdist", "-n", xdist]
-        _, results = run_features(features, options, args, [RunProgress()] if progress else [])
+        unrecorded = Unrecorded()
+        plugins = [unrecorded, *([RunProgress()] if progress else [])]
+        _, results = run_features(features, options, args, plugins)
         ran = {r["path"] for r in results}
-        missing = [
-            str(f) for f in features if (doc := _feature_doc(f)) is not None and doc not in ran
-        ]
-    return problems, results, missing
+        for feature in features:
+            doc = _feature_doc(feature)
+            if doc is not None and doc not in ran:
+                problems.append(
+                    file_error(
+                        INTERNAL_ERROR,
+                        doc,
+                        redact(
+                            f"the feature {feature.name} did not run: {unrecorded.reason}",
+                            secret_values(),
+                        ),
+                        "regenerate it with doctract generate; if it still fails, please report it",
+                    )
+                )
+    return problems, results
 
 
 # `--workers auto` replays serially below this many tutorials per available core. Each
@@ -624,11 +638,16 @@ def _xdist_workers(workers: str | None, tutorials: int) -> str | None:
 
 
 def _feature_doc(feature: Path) -> str | None:
-    for line in feature.read_text(encoding="utf-8").splitlines():
+    """The tutorial a feature replays; a doctract feature that lost its `Given the tutorial`
+    line is named by its own path (it cannot run as a tutorial); None for other features."""
+    from doctract.replay.generate import MARKER
+
+    text = feature.read_text(encoding="utf-8")
+    for line in text.splitlines():
         line = line.strip()
         if line.startswith('Given the tutorial "'):
             return line.removeprefix('Given the tutorial "').rstrip('"')
-    return None
+    return feature.as_posix() if text.startswith(MARKER) else None
 
 
 def _mode(options: ReplayOptions) -> str:
@@ -739,10 +758,10 @@ def report_merge(
     _write_reports(
         merged.tutorials, merged.mode, report_dir, history, problems, None, merged.started
     )
-    diverging = {f.path for f in findings if f.severity is not Severity.INFO}
+    from doctract.report.results import run_line
+
     click.echo(
-        f"doctract report merge: {len(results)} reports, {len(merged.tutorials)} tutorials, "
-        f"{len(diverging)} diverge",
+        f"doctract report merge: {len(results)} reports, {run_line(merged.tutorials, problems)}",
         err=True,
     )
     sys.exit(1 if result.failed(Severity.ERROR) else 0)

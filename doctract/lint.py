@@ -47,7 +47,10 @@ def _time_budget_exceeded(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
 
 @rule(INTERNAL_ERROR, Severity.ERROR)
 def _internal_error(tutorial: Tutorial, corpus: Corpus) -> Iterable[Hit]:
-    """doctract itself failed on a file (a bug: please report it); the rest still runs."""
+    """doctract itself failed on a file or a tutorial's replay (a bug: please report it).
+
+    The rest still runs. In `doctract run`, any failure doctract did not classify (an exception
+    in a step, a feature that did not run) is this finding at the tutorial, and exit status 2."""
     return ()
 
 

@@ -3,13 +3,16 @@ they are, nothing is overwritten unless a record mode asks, and writes are atomi
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import EXAMPLES, ROOT, invoke
+from doctract.replay.cassette_file import CassetteError, load_cassette
 from doctract.replay.cassettes import SafePersister, make_vcr
 from doctract.replay.generate import run_features
 from doctract.replay.session import ReplayOptions
@@ -59,9 +62,9 @@ HAND_EDITED = _hand_edited()
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (TRUNCATED, "not valid YAML (truncated?)"),
+        (TRUNCATED, "the cassette is truncated: it ends at line"),
         (WRONG_VERSION, "cassette format version 3, doctract reads version 1"),
-        (HAND_EDITED, "interaction 1 lacks request method/uri or response status"),
+        (HAND_EDITED, "interaction 1's response has no status"),
     ],
     ids=["truncated", "wrong-version", "hand-edited"],
 )
@@ -131,3 +134,78 @@ def test_an_interrupted_write_leaves_the_old_cassette(
     monkeypatch.undo()
     assert cassette.read_bytes() == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]  # no temporary left
+
+
+def _results(report_dir: Path) -> dict[str, Any]:
+    return json.loads((report_dir / "results.json").read_text())  # type: ignore[no-any-return]
+
+
+def _edited(text: str, edit: str) -> str:
+    data = yaml.safe_load(text)
+    request = data["interactions"][0]["request"]
+    if edit == "extra":
+        request["extra"] = 1
+    elif edit == "uri":
+        request["uri"] = 12345
+    elif edit == "request-body":
+        request["body"] = 7
+    else:
+        data["interactions"][0]["response"]["body"] = 7
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+EDITS = {
+    "extra": "interaction 1's request has a key vcrpy does not know: extra",
+    "uri": "interaction 1's request uri is 12345 (a number), not text",
+    "request-body": "interaction 1's request body is 7 (a number), not text or null",
+    "response-body": "interaction 1's response body is 7 (a number), not a mapping",
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_cassette_of_wrong_types_is_unreadable_and_the_others_still_run(
+    tmp_path: Path, edit: str
+) -> None:
+    cassettes = tmp_path / "cassettes"
+    cassettes.mkdir()
+    for cassette in (ROOT / "cassettes").glob("*flow-service*.yaml"):
+        (cassettes / cassette.name).write_text(cassette.read_text())
+    damaged = cassettes / CASSETTE.name
+    damaged.write_text(_edited(damaged.read_text(), edit))
+    code, out = invoke(
+        "run", str(EXAMPLES / "flow-service"), "--cassettes", str(cassettes),
+        "--report-dir", str(tmp_path / "reports"), "--no-progress", cwd=ROOT,
+    )  # fmt: skip
+    assert "did not run" not in out
+    results = _results(tmp_path / "reports")
+    by_path = {t["path"]: t for t in results["tutorials"]}
+    assert set(by_path) == {
+        "examples/docs/flow-service/draft-and-publish-a-dataflow.md",
+        "examples/docs/flow-service/look-up-specs.txt",
+    }
+    looked_up = by_path["examples/docs/flow-service/look-up-specs.txt"]
+    [finding] = looked_up["findings"]
+    assert finding["rule"] == "cassette-unreadable" and EDITS[edit] in finding["message"]
+    assert finding["path"] == damaged.as_posix()
+    lines = damaged.read_text().split("\n")
+    key = {"extra": "extra:", "uri": "uri:", "request-body": "body:"}.get(edit)
+    if key:  # at the offending key's line
+        assert lines[finding["line"] - 1].strip().startswith(key), lines[finding["line"] - 1]
+    assert by_path["examples/docs/flow-service/draft-and-publish-a-dataflow.md"]["status"] == (
+        "passed"
+    )
+    assert code == 1, out
+    assert "2 tutorials replayed, 1 diverge" in out
+
+
+@pytest.mark.parametrize("cut", [20, 60, 100, 147])
+def test_a_truncated_cassette_says_truncated_and_where(tmp_path: Path, cut: int) -> None:
+    whole = CASSETTE.read_text()
+    cassette = tmp_path / CASSETTE.name
+    cassette.write_text("".join(whole.splitlines(keepends=True)[:cut]))
+    with pytest.raises(CassetteError) as error:
+        load_cassette(cassette)
+    assert "truncated" in error.value.message, error.value.message
+    assert "None" not in error.value.message
+    assert f"line {cut}" in error.value.message
+    assert error.value.line == cut

@@ -105,14 +105,18 @@ def test_without_the_doc_findings_point_into_the_cassette(new: Path, tmp_path: P
 @pytest.mark.parametrize(
     ("content", "line", "message"),
     [
-        ("interactions:\n- request:\n    method: GET\n    uri: 'http://x/\n", 5, "not valid YAML"),
+        (
+            "interactions:\n- request:\n    method: GET\n    uri: 'http://x/\n",
+            4,
+            "the cassette is truncated: it ends at line 4 (in interaction 1)",
+        ),
         ("interactions: []\nversion: 2\n", 1, "cassette format version 2"),
         ("just text\n", 1, "not a vcrpy cassette"),
         (
             "interactions:\n- request: {method: GET, uri: 'http://x/a'}\n"
             "- request: {method: GET, uri: 'http://x/b'}\n  response: {}\nversion: 1\n",
             2,
-            "interaction 1 lacks request method/uri or response status",
+            "interaction 1 has no response",
         ),
     ],
 )

@@ -15,8 +15,10 @@ from doctract.rule_ids import (
     INTERACTION_REMOVED,
     INTERACTION_SHAPE_CHANGED,
     INTERACTION_STATUS_CHANGED,
+    REQUEST_NOT_SENT,
     REQUEST_REJECTED,
     RESPONSE_CONTRACT_VIOLATION,
+    RESPONSE_NOT_JSON,
     RESPONSE_SHAPE_MISMATCH,
     RESPONSE_UNDOCUMENTED_KEYS,
     STATUS_MISMATCH,
@@ -55,6 +57,14 @@ for _id, _severity, _doc in (
         Most likely the API regressed, or the contract is out of date.""",
     ),
     (
+        RESPONSE_NOT_JSON,
+        Severity.ERROR,
+        """The API answers a body doctract cannot read as JSON where the doc shows a JSON example.
+
+        Not JSON at all (an HTML error page, a body cut short), or JSON nested too deeply to
+        parse. The response is not what the doc describes, so nothing in it can be compared.""",
+    ),
+    (
         BROKEN_REQUEST,
         Severity.ERROR,
         """A documented request cannot be sent as written.
@@ -66,6 +76,16 @@ for _id, _severity, _doc in (
         BLOCKED_STEP,
         Severity.WARNING,
         """A request was not sent: it needs an id from a request that failed.""",
+    ),
+    (
+        REQUEST_NOT_SENT,
+        Severity.ERROR,
+        """A documented request was never sent, and nothing else says why.
+
+        Every documented request ends sent, or not sent with the finding that says why
+        (broken, blocked, no recording, ...). One that has neither, because the replay stopped
+        before it (see the `internal-error` it names) or because of a bug, is this finding, so
+        a tutorial never passes with requests left out.""",
     ),
     (
         CASSETTE_MISSING,

@@ -145,7 +145,10 @@ def header_syntax(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
 
     `-H 'x-api-key : {API_KEY}'` (a space before the colon) sends a header servers reject or
     ignore; `-H 'x-api-key {API_KEY}'` (no colon) is not sent at all, so the request also lacks
-    that header. Reported at the header's line, with the name but never the value.
+    that header; `-H \u2018If-Match: "..."\u2019` (typographic quotes, as word processors
+    write them) are not quotes to the shell, so curl gets a header name no HTTP server accepts,
+    and replay reports the request as broken. Reported at the header's line, with the name but
+    never the value.
     """
     for step in tutorial.steps:
         for request in step.requests:

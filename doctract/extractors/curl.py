@@ -109,6 +109,14 @@ _LONG_NO_ARG = frozenset({
 })
 # a header line curl sends as is: a token, a colon, the value
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z{}<>-]+")
+# quotes a word processor or a publishing pipeline puts where the author typed ' or "
+_TYPOGRAPHIC_QUOTES = "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033"
+
+
+def sendable_header_name(name: str) -> bool:
+    """Whether HTTP can carry a documented header name (a placeholder counts: it is filled
+    before sending)."""
+    return bool(_HEADER_NAME.fullmatch(name) or re.search(r"[{<$]", name))
 
 
 @dataclass
@@ -491,6 +499,9 @@ def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
     pos = _arg_pos(arg, lines)
     if not text or text.startswith("@"):
         return
+    if text[0] in _TYPOGRAPHIC_QUOTES and not arg.quoted:
+        _typographic(parsed, text, pos, diags)
+        return
     name, colon, value = text.partition(":")
     semicolon = not colon and text.endswith(";")  # `-H 'X-Empty;'` sends an empty header
     if semicolon:
@@ -513,13 +524,29 @@ def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
             f"the header name {stripped} is followed by a space before ':', so curl sends a "
             "malformed header that servers reject or ignore",
             pos, f"remove the space: '{stripped}: ...'"))
-    elif stripped and not _HEADER_NAME.fullmatch(stripped) and not re.search(r"[{<$]", stripped):
+    elif stripped and not sendable_header_name(stripped):
         diags.append(Diagnostic(
             HEADER_SYNTAX,
             f"the header name {stripped!r} is not a valid header name (spaces or other "
             "characters a name cannot have)",
             pos, "write 'Name: value', with the name as one word"))
     parsed.headers.append(Header(stripped, value.strip(), pos))
+
+
+def _typographic(parsed: _Parsed, text: str, pos: Pos, diags: list[Diagnostic]) -> None:
+    """`-H \u2018If-Match: "..."\u2019`: the shell does not take typographic quotes for quotes, so
+    curl gets `\u2018If-Match:` as the whole header and the value as another argument. The
+    header is kept as curl would send it (a name HTTP cannot carry), so replay reports the
+    request as broken instead of sending something else."""
+    name, _, value = text.partition(":")
+    bare = name.strip(_TYPOGRAPHIC_QUOTES).strip()
+    diags.append(Diagnostic(
+        HEADER_SYNTAX,
+        f"the header {bare} is wrapped in typographic quotes ({text[0]}...), which the shell "
+        f"does not treat as quotes: curl gets {name.strip()!r} as the header name and the "
+        "value as a separate argument",
+        pos, f"use straight quotes: -H '{bare}: ...'"))
+    parsed.headers.append(Header(name.strip(), value.strip(), pos))
 
 
 def _urlencode(text: str) -> str:

@@ -1,5 +1,7 @@
-"""Reading a vcrpy cassette for comparison, with every problem named by file and interaction
-instead of a traceback: truncated or invalid YAML, a missing part, another format version."""
+"""Reading a vcrpy cassette (for replay and for comparison), with every problem named by file
+and line instead of a traceback: a truncated file (where it ends), invalid YAML, another format
+version, an interaction vcrpy cannot load (a missing part, an unknown key, a value of the wrong
+type: at that key's line)."""
 
 from __future__ import annotations
 
@@ -66,7 +68,7 @@ def _body(raw: Any) -> Any:
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
         return text
 
 
@@ -76,18 +78,71 @@ def well_formed(data: Any) -> bool:
     if not isinstance(data, dict) or data.get("version") != CASSETTE_VERSION:
         return False
     interactions = data.get("interactions")
-    if not isinstance(interactions, list):
-        return False
-    for item in interactions:
-        try:
-            request, response = item["request"], item["response"]
-            status = response["status"]["code"]
-            request["method"], request["uri"]
-        except (TypeError, KeyError):
-            return False
-        if not isinstance(status, int) and not _STATUS_TEXT.match(str(status)):
-            return False
-    return True
+    return isinstance(interactions, list) and all(problem(i) is None for i in interactions)
+
+
+# what vcrpy builds from an interaction: `vcr.request.Request(**request)` (exactly these
+# arguments) and a response stub that reads status code and message, headers and body string
+_REQUEST_KEYS = ("method", "uri", "body", "headers")
+_RESPONSE_KEYS = ("status", "headers", "body")
+
+Where = tuple[str, ...]  # the keys leading to a problem inside one interaction
+
+
+def problem(item: Any) -> tuple[Where, str] | None:
+    """What in one interaction vcrpy cannot load, None when it can: the keys leading to it, and
+    what is wrong there (a phrase that starts with `request` or `response` when the keys are
+    not empty: "request uri is 12345 (a number), not text")."""
+    if not isinstance(item, dict):
+        return (), f"is {_kind(item)}, not a mapping of request and response"
+    for part in ("request", "response"):
+        if part not in item:
+            return (), f"has no {part}"
+        if not isinstance(item[part], dict):
+            return (part,), f"{part} is {_kind(item[part])}, not a mapping"
+    for part, keys in (("request", _REQUEST_KEYS), ("response", _RESPONSE_KEYS)):
+        value = item[part]
+        unknown = sorted(str(k) for k in value if k not in keys)
+        if part == "request" and unknown:  # Request(**request) takes no other argument
+            return (part, unknown[0]), f"request has a key vcrpy does not know: {unknown[0]}"
+        missing = [k for k in keys if k not in value]
+        if missing:
+            return (part,), f"{part} has no {missing[0]}"
+    request, response = item["request"], item["response"]
+    expected: tuple[tuple[Where, Any, Any, str], ...] = (
+        (("request", "method"), request["method"], str, "text"),
+        (("request", "uri"), request["uri"], str, "text"),
+        (("request", "body"), request["body"], str | bytes | None, "text or null"),
+        (("request", "headers"), request["headers"], dict, "a mapping"),
+        (("response", "status"), response["status"], dict, "a mapping"),
+        (("response", "headers"), response["headers"], dict, "a mapping"),
+        (("response", "body"), response["body"], dict, "a mapping"),
+    )
+    for where, value, types, wanted in expected:
+        if not isinstance(value, types):
+            return where, f"{' '.join(where)} is {_kind(value)}, not {wanted}"
+    for part in ("request", "response"):
+        for name, values in item[part]["headers"].items():
+            listed = values if isinstance(values, list) else [values]
+            if not isinstance(name, str) or not all(isinstance(v, str) for v in listed):
+                return (part, "headers", str(name)), f"{part} header {name} is not text"
+    code = response["status"].get("code")
+    if isinstance(code, bool) or not (isinstance(code, int) or _STATUS_TEXT.match(str(code))):
+        return ("response", "status", "code"), f"response status code is {_kind(code)}"
+    if not isinstance(response["status"].get("message"), str | None):
+        return ("response", "status", "message"), "response status message is not text"
+    if not isinstance(response["body"].get("string"), str | bytes):
+        return ("response", "body"), "response body has no string of text"
+    return None
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    kinds = {bool: "a boolean", int: "a number", float: "a number", str: "text", list: "a list"}
+    kind = kinds.get(type(value), "a mapping" if isinstance(value, dict) else type(value).__name__)
+    shown = repr(value) if isinstance(value, bool | int | float) else ""
+    return f"{shown} ({kind})" if shown else kind
 
 
 def load_cassette(path: Path) -> list[Interaction]:
@@ -100,11 +155,16 @@ def load_cassette(path: Path) -> list[Interaction]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        problem_text = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if mark is not None and mark.index >= len(text.rstrip()):  # the YAML ran out
+            how = f"in the middle of a YAML value ({problem_text})"
+            raise _truncated(path, text, how) from None
         line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CassetteError(path, line, f"not valid YAML (truncated?): {problem}") from None
+        raise CassetteError(path, line, f"not valid YAML: {problem_text}") from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError(path, 1, "not a vcrpy cassette: no list of interactions")
+    if "version" not in data:  # vcrpy writes it last: a cassette without it was cut short
+        raise _truncated(path, text, "without the `version: 1` line vcrpy writes last")
     if data.get("version") != CASSETTE_VERSION:
         raise CassetteError(
             path,
@@ -112,33 +172,67 @@ def load_cassette(path: Path) -> list[Interaction]:
             f"cassette format version {data.get('version')!r}, doctract reads version "
             f"{CASSETTE_VERSION}; re-record it",
         )
-    lines = _item_lines(node)
+    items = _items(node)
     out = []
     for index, item in enumerate(data["interactions"], start=1):
-        line = lines[index - 1] if index - 1 < len(lines) else 1
-        try:
-            request, response = item["request"], item["response"]
-            status = response["status"]["code"]
-            method = str(request["method"]).upper()
-            uri = str(request["uri"])
-        except (TypeError, KeyError):
+        item_node = items[index - 1] if index - 1 < len(items) else None
+        line = item_node.start_mark.line + 1 if item_node is not None else 1
+        found = problem(item)
+        if found is not None:
+            where, message = found
             raise CassetteError(
-                path, line, f"interaction {index} lacks request method/uri or response status"
-            ) from None
-        if not isinstance(status, int) and not _STATUS_TEXT.match(str(status)):
-            raise CassetteError(path, line, f"interaction {index} has status {status!r}")
+                path,
+                _key_line(item_node, where, line),
+                f"interaction {index}'s {message}" if where else f"interaction {index} {message}",
+            )
+        request, response = item["request"], item["response"]
         out.append(
             Interaction(
-                index, line, method, normalised_path(uri), int(status), _body(response.get("body"))
+                index,
+                line,
+                str(request["method"]).upper(),
+                normalised_path(request["uri"]),
+                int(response["status"]["code"]),
+                _body(response.get("body")),
             )
         )
     return out
 
 
-def _item_lines(node: yaml.Node | None) -> list[int]:
+_ITEM_START = re.compile(r"^- ", re.MULTILINE)
+
+
+def _truncated(path: Path, text: str, how: str) -> CassetteError:
+    """A cassette cut short (an interrupted copy or write): where it ends, and in what."""
+    last = text.rstrip().count("\n") + 1
+    started = len(_ITEM_START.findall(text))
+    inside = f" (in interaction {started})" if started else ""
+    return CassetteError(
+        path,
+        last,
+        f"the cassette is truncated: it ends at line {last}{inside} {how}; re-record it",
+    )
+
+
+def _key_line(node: yaml.Node | None, where: Where, default: int = 1) -> int:
+    """The 1-based line of the key at the end of `where` in a mapping node, or of the deepest
+    key found on the way."""
+    line = default
+    for key in where:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        pair = next((p for p in node.value if getattr(p[0], "value", None) == key), None)
+        if pair is None:
+            break
+        line = pair[0].start_mark.line + 1
+        node = pair[1]
+    return line
+
+
+def _items(node: yaml.Node | None) -> list[yaml.Node]:
     if not isinstance(node, yaml.MappingNode):
         return []
     for key, value in node.value:
         if getattr(key, "value", None) == "interactions" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
+            return list(value.value)
     return []

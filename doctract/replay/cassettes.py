@@ -50,7 +50,7 @@ def scrub_body(
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
         return body
     scrubbed = json.dumps(scrub_value(data, fields), sort_keys=True)
     return scrubbed.encode() if isinstance(body, bytes) else scrubbed

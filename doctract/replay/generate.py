@@ -144,8 +144,13 @@ class _CtrlC:
 
     seen = False
 
-    def pytest_keyboard_interrupt(self) -> None:
-        self.seen = True
+    def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
+        import pytest
+
+        # pytest also stops this way on a collection error (Session.Interrupted is a
+        # KeyboardInterrupt): that is a feature that did not run, not a Ctrl-C
+        if not isinstance(excinfo.value, pytest.Session.Interrupted):
+            self.seen = True
 
 
 def findings_of(results: Sequence[dict[str, Any]]) -> list[Finding]:

@@ -1,20 +1,22 @@
 """A tutorial as an ordered list of calls to replay: what the doc sends and what it shows back.
 
 Pure: built from the tutorial model. A call whose request the doc breaks (no `curl`, a lost
-`\\`, an open quote, a body that is not JSON) keeps the request as meant plus the static finding
-that stops it from being sent.
+`\\`, an open quote, a header name HTTP cannot carry, a body that is not JSON) keeps the
+request as meant plus the static finding that stops it from being sent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from doctract.model import Pos, Tutorial
+from doctract.extractors.curl import sendable_header_name
+from doctract.model import CurlRequest, Pos, Tutorial
 from doctract.rule_ids import (
     CURL_BROKEN_CONTINUATION,
     CURL_MISSING_COMMAND,
     CURL_MISSING_URL,
     CURL_UNBALANCED_QUOTE,
+    HEADER_SYNTAX,
     JSON_SYNTAX,
 )
 
@@ -61,6 +63,8 @@ def plan(tutorial: Tutorial) -> list[Call]:
                 ),
                 None,
             )
+            if broken is None:
+                broken = _unsendable_header(request)
             if broken is None and request.body is not None and request.body.errors:
                 first = request.body.errors[0]
                 broken = Broken(JSON_SYNTAX, first.pos.line, first.message)
@@ -88,6 +92,23 @@ def plan(tutorial: Tutorial) -> list[Call]:
                 )
             )
     return calls
+
+
+def _unsendable_header(request: CurlRequest) -> Broken | None:
+    """A header whose name HTTP cannot carry (typographic quotes around it, a space inside):
+    the request cannot be sent as documented, and no HTTP client would send it."""
+    for header in request.headers:
+        if not sendable_header_name(header.name):
+            message = next(
+                (
+                    d.message
+                    for d in request.diagnostics
+                    if d.code == HEADER_SYNTAX and d.pos.line == header.pos.line
+                ),
+                f"the header name {header.name!r} is not a valid header name",
+            )
+            return Broken(HEADER_SYNTAX, header.pos.line, message)
+    return None
 
 
 def _body(text: str | None) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import time
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from doctract.contract import ContractSource
 from doctract.errors import DoctractError
 from doctract.project import project_root
 from doctract.replay.session import Replay, ReplayOptions
+from doctract.replay.tutorial_run import Documented, TutorialRun
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -131,11 +132,69 @@ def _options(config: pytest.Config) -> ReplayOptions:
     )
 
 
-SCENARIO = pytest.StashKey[str]()
+# the steps `doctract generate` writes; the step definitions below and the hook that reads a
+# scenario's documented requests share them
+TUTORIAL = parsers.re(r'the tutorial "(?P<path>[^"]+)"')
+SENT = parsers.re(r'request (?P<index>\d+) at line (?P<line>\d+), "(?P<step>.*)", is sent:')
+BROKEN = parsers.re(
+    r'request (?P<index>\d+) at line (?P<line>\d+), "(?P<step>.*)", cannot be sent '
+    r"as documented: (?P<rule>[a-z-]+) at line (?P<at>\d+): (?P<message>.*)"
+)
+RUN = pytest.StashKey[TutorialRun]()
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
-    request.node.stash[SCENARIO] = str(scenario.name)
+    """A doctract scenario (one that starts with `Given the tutorial "PATH"`) gets its run:
+    the tutorial and every request it documents, so each can be accounted for at the end."""
+    path = None
+    documented = []
+    for step in scenario.steps:
+        given = TUTORIAL.parse_arguments(step.name) if path is None else None
+        if given:
+            path = given["path"]
+        for parser in (SENT, BROKEN):
+            found = parser.parse_arguments(step.name)
+            if found:
+                documented.append(
+                    Documented(int(found["index"]), int(found["line"]), found["step"])
+                )
+    if path is not None:
+        request.node.user_properties.append(("doctract_tutorial", path))  # for progress lines
+        request.node.stash[RUN] = TutorialRun(path, str(scenario.name), documented)
+
+
+def pytest_bdd_step_error(request: pytest.FixtureRequest, step: Any, exception: Exception) -> None:
+    run = request.node.stash.get(RUN, None)
+    if run is not None:
+        run.failed_step = f"{step.keyword} {step.name}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Any failure of a doctract scenario other than its verdict is an internal-error finding
+    of the tutorial; after the last phase (the replay's clean-up has run) its record is written
+    and its status travels with the report (to the progress line, across xdist workers)."""
+    report = yield
+    run = item.stash.get(RUN, None)
+    if run is None:
+        return report
+    if report.failed and not (call.when == "call" and run.verdict_given):
+        where = f"the replay's {call.when}"
+        if call.when == "call":
+            where = f"the step {run.failed_step}" if run.failed_step else "the feature"
+        exc = call.excinfo.value if call.excinfo is not None else None
+        run.internal_error(where, exc, report.longreprtext)
+    if call.when == "teardown":
+        record = run.record()
+        record["node"] = item.nodeid
+        results = results_file(item.config)
+        if results:
+            with results.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(record) + "\n")
+        report.user_properties.append(("doctract_status", record["status"]))
+    return report
 
 
 def results_file(config: pytest.Config) -> Path | None:
@@ -147,98 +206,70 @@ def results_file(config: pytest.Config) -> Path | None:
     return Path(f"{results}.{worker}" if worker else results)
 
 
-class ReplaySlot:
-    """Holds the scenario's replay. A plain fixture set by the Given step, rather than a
-    pytest-bdd `target_fixture`: those register a new fixture definition per scenario, and the
-    lookups over them made long runs quadratic (1,000 scenarios took 2.4x as long per scenario
-    as 300)."""
-
-    def __init__(self) -> None:
-        self._replay: Replay | None = None
-
-    def set(self, replay: Replay) -> None:
-        self._replay = replay
-
-    @property
-    def current(self) -> Replay:
-        if self._replay is None:
-            raise pytest.UsageError('a doctract step ran before "Given the tutorial ..."')
-        return self._replay
-
-
 @pytest.fixture
-def doctract_replay() -> ReplaySlot:
-    return ReplaySlot()
+def doctract_replay(request: pytest.FixtureRequest) -> TutorialRun:
+    """The scenario's run. A plain fixture the Given step fills, rather than a pytest-bdd
+    `target_fixture`: those register a new fixture definition per scenario, and the lookups over
+    them made long runs quadratic (1,000 scenarios took 2.4x as long per scenario as 300)."""
+    run: TutorialRun | None = request.node.stash.get(RUN, None)
+    if run is None:
+        raise pytest.UsageError('a doctract step outside a scenario with "Given the tutorial ..."')
+    return run
 
 
-@given(parsers.re(r'the tutorial "(?P<path>[^"]+)"'))
-def the_tutorial(path: str, request: pytest.FixtureRequest, doctract_replay: ReplaySlot) -> None:
-    started = time.perf_counter()
-    request.node.user_properties.append(("doctract_tutorial", path))  # for progress lines
-    replay = Replay(path, options_from(request.config)).start()
-    results = results_file(request.config)
-
-    def finish() -> None:
-        replay.finish()
-        if results:
-            record = replay.record()
-            record["node"] = request.node.nodeid
-            record["scenario"] = request.node.stash.get(SCENARIO, request.node.name)
-            record["seconds"] = round(time.perf_counter() - started, 4)
-            with results.open("a", encoding="utf-8") as out:
-                out.write(json.dumps(record) + "\n")
-
-    request.addfinalizer(finish)
+@given(TUTORIAL)
+def the_tutorial(path: str, request: pytest.FixtureRequest, doctract_replay: TutorialRun) -> None:
+    replay = Replay(path, options_from(request.config))
+    request.addfinalizer(replay.finish)  # also when start fails half-way
     doctract_replay.set(replay)
+    replay.start()
 
 
-@when(
-    parsers.re(r'request (?P<index>\d+) at line (?P<line>\d+), "(?P<step>.*)", is sent:'),
-    converters={"index": int, "line": int},
-)
+@when(SENT, converters={"index": int, "line": int})
 def request_is_sent(
-    doctract_replay: ReplaySlot, index: int, line: int, step: str, docstring: str
+    doctract_replay: TutorialRun, index: int, line: int, step: str, docstring: str
 ) -> None:
-    doctract_replay.current.send(index, line, step, docstring)
+    with doctract_replay.sending(index) as replay:
+        replay.send(index, line, step, docstring)
 
 
-@when(
-    parsers.re(
-        r'request (?P<index>\d+) at line (?P<line>\d+), "(?P<step>.*)", cannot be sent '
-        r"as documented: (?P<rule>[a-z-]+) at line (?P<at>\d+): (?P<message>.*)"
-    ),
-    converters={"index": int, "line": int, "at": int},
-)
+@when(BROKEN, converters={"index": int, "line": int, "at": int})
 def request_is_broken(
-    doctract_replay: ReplaySlot, index: int, line: int, step: str, rule: str, at: int, message: str
+    doctract_replay: TutorialRun, index: int, line: int, step: str, rule: str, at: int, message: str
 ) -> None:
-    doctract_replay.current.broken(index, line, step, rule, at, message)
+    with doctract_replay.sending(index) as replay:
+        replay.broken(index, line, step, rule, at, message)
 
 
 @then(
     parsers.re(r"request (?P<index>\d+) answers status (?P<status>\d+)"),
     converters={"index": int, "status": int},
 )
-def answers_status(doctract_replay: ReplaySlot, index: int, status: int) -> None:
-    doctract_replay.current.expect_status(index, status)
+def answers_status(doctract_replay: TutorialRun, index: int, status: int) -> None:
+    with doctract_replay.checking(index) as replay:
+        replay.expect_status(index, status)
 
 
 @then(parsers.re(r"request (?P<index>\d+) succeeds"), converters={"index": int})
-def succeeds(doctract_replay: ReplaySlot, index: int) -> None:
-    doctract_replay.current.expect_status(index, None)
+def succeeds(doctract_replay: TutorialRun, index: int) -> None:
+    with doctract_replay.checking(index) as replay:
+        replay.expect_status(index, None)
 
 
 @then(
     parsers.re(r"request (?P<index>\d+) answers like the example at line (?P<line>\d+):"),
     converters={"index": int, "line": int},
 )
-def answers_like(doctract_replay: ReplaySlot, index: int, line: int, docstring: str) -> None:
-    doctract_replay.current.expect_example(index, line, docstring)
+def answers_like(doctract_replay: TutorialRun, index: int, line: int, docstring: str) -> None:
+    with doctract_replay.checking(index) as replay:
+        replay.expect_example(index, line, docstring)
 
 
 @then("the tutorial behaves as documented")
-def behaves_as_documented(doctract_replay: ReplaySlot) -> None:
+def behaves_as_documented(doctract_replay: TutorialRun) -> None:
+    doctract_replay.account()  # every request is sent or reported by now
     verdict = doctract_replay.current.verdict()
     if verdict:
+        doctract_replay.verdict_given = True
         # the findings carry the detail; a Python traceback would add nothing (and costs time)
         pytest.fail(f"the tutorial diverges from the API:\n{verdict}", pytrace=False)

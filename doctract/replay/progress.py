@@ -1,6 +1,7 @@
 """Progress of a long run, as a pytest plugin handed to `pytest.main`: a rich progress bar on a
-terminal, one plain line per scenario elsewhere (CI logs). Works with pytest-xdist: the
-controller receives every worker's reports."""
+terminal, one plain line per scenario elsewhere (CI logs), saying each tutorial's status as its
+record does. Works with pytest-xdist: the controller receives every worker's reports. Beside
+it, `Unrecorded` keeps why a feature produced no record, since the terminal plugin is off."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any, TextIO
 import pytest
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+STATUS_WORDS = {"passed": "as documented", "failed": "diverges", "blocked": "blocked"}
 
 
 def _interactive(stream: TextIO) -> bool:
@@ -58,6 +61,10 @@ class RunProgress:
             return
         self.done += 1
         name, outcome = self._seen.pop(report.nodeid, (report.nodeid, "error"))
+        # the tutorial's status as its record says (doctract.replay.plugin), which counts what
+        # pytest does not see: a failure after the verdict, a request left unsent
+        status = dict(report.user_properties).get("doctract_status")
+        outcome = STATUS_WORDS.get(str(status), outcome)
         if self._progress is not None:
             self._progress.update(self._task, advance=1, description=os.path.basename(name))
         else:
@@ -69,3 +76,41 @@ class RunProgress:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+class Unrecorded:
+    """Why a feature produced no record: what pytest could not collect (a feature pytest-bdd
+    cannot parse) and how tests that were not doctract scenarios failed (a hand-edited feature
+    without its `Given the tutorial`). With the terminal plugin off, nothing else says it."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.errors[report.nodeid] = _last_error(report.longreprtext)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed and report.nodeid not in self.errors:
+            self.errors[report.nodeid] = _last_error(report.longreprtext)
+        if "doctract_status" in dict(report.user_properties):  # it has its record
+            self.errors.pop(report.nodeid, None)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(sorted(set(self.errors.values()))) or "pytest did not run it"
+
+
+def _last_error(text: str) -> str:
+    """The last exception in a pytest report's text: its last run of `E ` lines, in one line."""
+    runs: list[list[str]] = []
+    previous = False
+    for line in text.splitlines():
+        error = line.startswith("E ")
+        if error and not previous:
+            runs.append([])
+        if error and line[1:].strip():
+            runs[-1].append(line[1:].strip())
+        previous = error
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return " ".join(runs[-1] if runs else lines[-1:] or ["it failed"])[:300]

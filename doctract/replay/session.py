@@ -47,6 +47,7 @@ from doctract.rule_ids import (
     DESTRUCTIVE_SKIPPED,
     REQUEST_REJECTED,
     RESPONSE_CONTRACT_VIOLATION,
+    RESPONSE_NOT_JSON,
     RESPONSE_SHAPE_MISMATCH,
     RESPONSE_UNDOCUMENTED_KEYS,
     STATUS_MISMATCH,
@@ -359,7 +360,7 @@ class Replay:
         outcome.text = self.redact(_text(scrub_body(response.text, self.secret_fields)))[
             :TEXT_LIMIT
         ]
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, RecursionError):  # not JSON, or nested too deeply
             outcome.body = response.json()
         self._validate_contract(index, message, response, outcome)
         self._remember_created(message, outcome)
@@ -475,6 +476,16 @@ class Replay:
             example = json.loads(example_text)
         except ValueError:
             return
+        if outcome.sent and outcome.body is None and outcome.text.strip() not in ("", "null"):
+            outcome.failed = True  # nothing in it can be compared, nor its ids used later
+            self.report(
+                RESPONSE_NOT_JSON,
+                line,
+                f"the response to request {index} is {_unreadable(outcome.text)}, where the doc "
+                "shows a JSON example",
+                "likely the API is wrong",
+                outcome.text[:300],
+            )
         if outcome.failed or not outcome.sent:
             for doc_id in sorted(_ids_in(example) - set(self.ids)):  # live ids stay usable
                 self.unavailable.setdefault(doc_id, outcome.line)
@@ -564,6 +575,17 @@ def scrub_query(query: str) -> str:
         name, sep, _ = pair.partition("=")
         pairs.append(f"{name}{sep}{SCRUBBED}" if sep and SECRET_KEY.search(name) else pair)
     return "&".join(pairs)
+
+
+def _unreadable(text: str) -> str:
+    """Why a response body is not JSON doctract can read."""
+    try:
+        json.loads(text)
+    except RecursionError:
+        return "JSON nested too deeply to read"
+    except ValueError:
+        pass
+    return "not JSON"
 
 
 def _is_id(text: str) -> bool:

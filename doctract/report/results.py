@@ -12,6 +12,7 @@ from typing import Any
 
 from doctract import __version__
 from doctract.atomic import write_atomic
+from doctract.findings import Finding
 
 RESULTS_FORMAT = "doctract-run/1"
 STATUSES = ("passed", "failed", "blocked")
@@ -27,6 +28,16 @@ def run_summary(tutorials: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "by_rule": dict(sorted(rules.items())),
         "retried": sum(int(t.get("retried", 0)) for t in tutorials),
     }
+
+
+def run_line(tutorials: Sequence[dict[str, Any]], problems: Sequence[Finding] = ()) -> str:
+    """The run's one-line summary, from the tutorials' statuses (as results.json counts them)
+    and the documents that could not be replayed."""
+    summary = run_summary(tutorials)
+    line = f"{summary['tutorials']} tutorials replayed, {summary['failed'] + summary['blocked']}"
+    line += " diverge" + (f" ({summary['blocked']} blocked)" if summary["blocked"] else "")
+    unreplayed = len({p.path for p in problems})
+    return line + (f", {unreplayed} not replayed (see their findings)" if unreplayed else "")
 
 
 def run_results(
