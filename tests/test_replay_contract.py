@@ -27,6 +27,7 @@ from conftest import ROOT, invoke
 from doctract.api import Api
 from doctract.contract import Contract, ContractSource, Credential, Target
 from doctract.contract.fields import response_schema, volatile_fields
+from doctract.replay.cassettes import SCRUBBED
 from doctract.replay.created import created_by
 from doctract.replay.credentials import Credentials, credentials_of
 from doctract.replay.culprit import API, CONTRACT, DOC, Evidence, judge
@@ -34,7 +35,7 @@ from doctract.replay.etags import Etags
 from doctract.replay.gherkin import http_message
 from doctract.replay.http import Message, rebase
 from doctract.replay.plan import Call
-from doctract.replay.session import Replay, ReplayOptions, shape_differences
+from doctract.replay.session import Replay, ReplayOptions, scrub_query, shape_differences
 
 MEILISEARCH = ROOT.parent / "shared" / "corpora" / "meilisearch" / "openapi.json"
 TOKEN = "xat-PLANT-7c1e94d2b0"  # the X-Auth-Token the test API accepts
@@ -449,6 +450,41 @@ def test_a_diverging_request_names_the_likely_culprit_in_its_hint(doc_set: Path)
         "most likely the doc is wrong: its example breaks the contract (noteCount: "
     )
     assert finding["hint"].endswith("; update the example to what the API returns")
+
+
+def test_a_create_that_failed_blocks_the_requests_that_need_its_id(doc_set: Path) -> None:
+    """The doc's notebook id (not id-looking: `nb_4f7Qa9`) is where the contract says a
+    created notebook's id is; when the create fails, the requests that need it are blocked,
+    not sent to fail again."""
+    doc = doc_set / "docs" / "getting-started.md"
+    doc.write_text(doc.read_text().replace('{"name": "Groceries"}', '{"title": "Groceries"}'))
+    with notes_api(TOKEN, FEED_KEY) as (base, api):
+        _, out = invoke(
+            "run",
+            "docs/getting-started.md",
+            "--live",
+            base,
+            "--record",
+            "all",
+            "--format",
+            "json",
+            "--no-progress",
+            cwd=doc_set,
+        )
+    found = [(f["rule"], f["line"]) for f in _findings(out)]
+    assert found == [
+        ("request-rejected", 12),
+        ("blocked-step", 35),
+        ("blocked-step", 54),
+        ("blocked-step", 74),
+        ("blocked-step", 93),
+    ], out
+    assert [s.path for s in api.seen] == ["/notebooks"]
+
+
+def test_query_credentials_are_scrubbed_from_results_by_the_contract_name() -> None:
+    assert scrub_query("feed_key=abc&x=1", frozenset({"feed_key"})) == f"feed_key={SCRUBBED}&x=1"
+    assert scrub_query("feed_key=abc&x=1") == "feed_key=abc&x=1"
 
 
 # --- hints ----------------------------------------------------------------------------------

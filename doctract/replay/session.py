@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from importlib import import_module
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import requests
 import schemathesis
@@ -360,7 +360,9 @@ class Replay:
         outcome.method = message.method
         parts = urlsplit(message.url)
         outcome.path = parts.path
-        outcome.query = self.redact(scrub_query(parts.query))
+        outcome.query = self.redact(
+            scrub_query(parts.query, self.options.api.contracts.secrets.query)
+        )
         if message.body is not None:
             outcome.request_body = self.redact(_text(scrub_body(message.body, self.secret_fields)))[
                 :TEXT_LIMIT
@@ -689,14 +691,16 @@ def _text(body: bytes | str | None) -> str:
     return body.decode("utf-8", "replace") if isinstance(body, bytes) else body
 
 
-def scrub_query(query: str) -> str:
-    """A query string with the values of secret-looking parameters replaced."""
+def scrub_query(query: str, secret: frozenset[str] = frozenset()) -> str:
+    """A query string with the values of secret-looking parameters, and of those the
+    contract's security schemes name (`secret`), replaced."""
     if not query:
         return query
     pairs = []
     for pair in query.split("&"):
         name, sep, _ = pair.partition("=")
-        pairs.append(f"{name}{sep}{SCRUBBED}" if sep and SECRET_KEY.search(name) else pair)
+        hidden = SECRET_KEY.search(name) or unquote(name) in secret
+        pairs.append(f"{name}{sep}{SCRUBBED}" if sep and hidden else pair)
     return "&".join(pairs)
 
 
