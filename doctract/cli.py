@@ -503,8 +503,8 @@ def run_command(
         chosen = api_of(config).profile
         if not chosen.emulator:
             raise click.UsageError(
-                f"--emulator: the {chosen.name} profile has no emulator; use --live URL "
-                "(select a profile with one, e.g. --profile flow-service)"
+                f"--emulator: the {chosen.name} profile has no emulator; record against your "
+                "API with --live URL --record all"
             )
     options = ReplayOptions(
         openapi=tuple(str(Path(p).resolve()) for p in openapi),

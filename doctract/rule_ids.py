@@ -76,6 +76,7 @@ REQUEST_NOT_SENT = "request-not-sent"
 CASSETTE_MISSING = "cassette-missing"
 TRANSPORT_ERROR = "transport-error"
 CLEANUP_FAILED = "cleanup-failed"
+CLEANUP_UNAVAILABLE = "cleanup-unavailable"
 DESTRUCTIVE_SKIPPED = "destructive-skipped"
 # a run rule that `doctract diff` reports too
 CASSETTE_UNREADABLE = "cassette-unreadable"

@@ -10,6 +10,7 @@ from doctract.rule_ids import (
     CASSETTE_MISSING,
     CASSETTE_UNREADABLE,
     CLEANUP_FAILED,
+    CLEANUP_UNAVAILABLE,
     DESTRUCTIVE_SKIPPED,
     INTERACTION_ADDED,
     INTERACTION_REMOVED,
@@ -54,7 +55,10 @@ for _id, _severity, _doc in (
         Severity.ERROR,
         """The API's response breaks the OpenAPI contract.
 
-        Most likely the API regressed, or the contract is out of date.""",
+        Most likely the API regressed, or the contract is out of date. Like the other
+        divergences of a request (`request-rejected`, `status-mismatch`,
+        `response-shape-mismatch`), its hint starts with the side most likely wrong when the
+        doc, the API and the contract tell: the doc, the API or the contract.""",
     ),
     (
         RESPONSE_NOT_JSON,
@@ -92,7 +96,8 @@ for _id, _severity, _doc in (
         Severity.ERROR,
         """No recorded interaction matches a request in offline replay.
 
-        Re-record with `doctract run --live URL --record new_episodes` (or `--emulator`).""",
+        Re-record with `doctract run --live URL --record all` (or `--emulator` where the
+        profile has one).""",
     ),
     (
         TRANSPORT_ERROR,
@@ -105,6 +110,15 @@ for _id, _severity, _doc in (
         """A resource a live run created could not be deleted afterwards (after retries).
 
         The finding names it, so it can be deleted by hand.""",
+    ),
+    (
+        CLEANUP_UNAVAILABLE,
+        Severity.INFO,
+        """A resource a live run created has no DELETE in the OpenAPI contract.
+
+        The contract gives no DELETE on the item path of the collection it was created in,
+        so doctract cannot clean it up: the finding names it and points at the request that
+        created it, so it can be deleted by hand.""",
     ),
     (
         DESTRUCTIVE_SKIPPED,

@@ -151,6 +151,17 @@ class Contract:
                 return op
         return None
 
+    def item_template(self, create: Operation) -> str | None:
+        """The item path of what a POST to a collection creates (`/notes/{noteId}` for
+        `POST /notes`), when any operation of the contract has one; the DELETE's first."""
+        delete = self.delete_for(create)
+        if delete is not None:
+            return delete.template
+        for op in self.operations:
+            if not op.opaque and _is_item_of(op.template, create.template):
+                return op.template
+        return None
+
     @cached_property
     def secrets(self) -> Secrets:
         """What must never be written down: the credentials its security schemes carry, and

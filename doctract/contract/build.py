@@ -118,6 +118,7 @@ def build_operations(document: dict[str, Any], api: str) -> tuple[Operation, ...
                 security=_security(security, schemes),
                 pointer=where,
                 links=_links(document, op, where),
+                response_headers=_response_headers(document, op, where),
             )
         )
     return tuple(built)
@@ -156,6 +157,19 @@ def _responses(
     for code, raw in (op.get("responses") or {}).items():
         response, at = follow(document, raw, f"{where}{pointer('responses', str(code))}")
         found.append((str(code), _media(response, at) if isinstance(response, dict) else ()))
+    return tuple(found)
+
+
+def _response_headers(
+    document: dict[str, Any], op: dict[str, Any], where: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The header names (lower case) each response declares: `ETag`, `Location`, ..."""
+    found = []
+    for code, raw in (op.get("responses") or {}).items():
+        response, _ = follow(document, raw, f"{where}{pointer('responses', str(code))}")
+        headers = response.get("headers") if isinstance(response, dict) else None
+        if isinstance(headers, dict) and headers:
+            found.append((str(code), tuple(sorted(str(name).lower() for name in headers))))
     return tuple(found)
 
 

@@ -72,6 +72,8 @@ class Operation:
     security: tuple[tuple[Credential, ...], ...] = ()  # alternatives; () = no credential
     pointer: str = ""  # JSON pointer of the operation object in the document
     links: tuple[tuple[str, str], ...] = field(default=())  # (path parameter, response field)
+    # (status, lower-case names of the headers that response declares): ("201", ("location",))
+    response_headers: tuple[tuple[str, tuple[str, ...]], ...] = ()
     opaque: bool = False  # a path item doctract cannot read: nothing about it is checked
 
     @property
@@ -102,6 +104,13 @@ class Operation:
             if code in table:
                 return code, table[code]
         return None
+
+    def declares_header(self, status: int, name: str) -> bool:
+        """Whether the response for `status` (as `response` picks it) declares a header."""
+        declared = self.response(status)
+        if declared is None:
+            return False
+        return name.lower() in dict(self.response_headers).get(declared[0], ())
 
     def declares_status(self, status: int) -> bool:
         codes = set(self.statuses)

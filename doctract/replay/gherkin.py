@@ -14,6 +14,7 @@ from pathlib import Path
 
 from doctract.model import Tutorial
 from doctract.replay.cassettes import SECRET_KEY
+from doctract.replay.credentials import is_placeholder
 from doctract.replay.plan import Call, plan
 from doctract.urls import placeholder_name
 
@@ -34,9 +35,15 @@ def _docstring(text: str, media: str, indent: str = "      ") -> list[str]:
 
 
 def _header_value(name: str, value: str) -> str:
-    """Doc header values are placeholders; a literal credential is never copied into a feature."""
-    if name.lower() in SECRET_HEADERS and "{" not in value and "$" not in value:
+    """Doc header values are placeholders; a literal credential is never copied into a feature
+    (`Authorization`, `x-api-key`, and any header named like a credential: `X-Auth-Token`,
+    `PRIVATE-TOKEN`, whose literal value becomes `{X_AUTH_TOKEN}`)."""
+    if "{" in value or "$" in value:
+        return value
+    if name.lower() in SECRET_HEADERS:
         return "Bearer {ACCESS_TOKEN}" if name.lower() == "authorization" else "{API_KEY}"
+    if SECRET_KEY.search(name) and not is_placeholder(value):
+        return _placeholder_for(name)
     return value
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 from doctract.redact import SECRET_NAME
-from doctract.urls import PLACEHOLDER
+from doctract.urls import PLACEHOLDER, split_url
 
 CREDENTIALS = {"ACCESS_TOKEN", "API_KEY", "ORG_ID", "IMS_ORG", "SANDBOX_NAME", "CLIENT_SECRET"}
 _FAKE = {"SANDBOX_NAME": "prod", "ORG_ID": "DOCTRACT@AdobeOrg", "IMS_ORG": "DOCTRACT@AdobeOrg"}
@@ -80,13 +80,19 @@ def resolved_secrets(text: str, values: Mapping[str, str], fake_credentials: boo
 
 
 def rebase(url: str, base: str | None) -> str:
-    """The doc's URL sent to another base (`--live`): scheme and host replaced, path kept."""
+    """The doc's URL sent to another base (`--live`): scheme and host replaced, path kept.
+    A URL written without a scheme starts with its host (`MEILISEARCH_URL/indexes`,
+    `$API_URL/notes`, `localhost:7700/health`): that host is replaced too."""
     if not base:
         return url
     target = urlsplit(base)
-    parts = urlsplit(url)
-    path = target.path.rstrip("/") + parts.path
-    return urlunsplit((target.scheme, target.netloc, path, parts.query, ""))
+    if "://" in url:
+        parts = urlsplit(url)
+        path, query = parts.path, parts.query
+    else:
+        _, path, query = split_url(url)
+    path = target.path.rstrip("/") + path
+    return urlunsplit((target.scheme, target.netloc, path, query, ""))
 
 
 def is_loopback(url: str) -> bool:

@@ -28,9 +28,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("doctract", "doctract replay of generated features")
     group.addoption(
         "--doctract-record",
-        default="none",
+        default=None,
         choices=["none", "once", "new_episodes", "all"],
-        help="vcrpy record mode (default none: offline from cassettes)",
+        help="vcrpy record mode (default: once with --doctract-live or --doctract-emulator, "
+        "which records what the cassettes lack; none otherwise, offline from cassettes)",
     )
     group.addoption(
         "--doctract-live",
@@ -119,10 +120,14 @@ def _options(config: pytest.Config) -> ReplayOptions:
     values = settings.placeholders
     given_root = config.getoption("doctract_root")
     root = Path(given_root) if given_root else project_root(settings, Path(config.rootpath))
+    live = config.getoption("doctract_live")
+    emulator = bool(config.getoption("doctract_emulator"))
+    # against an API, record what the cassettes lack (as `doctract run` does); else offline
+    record = config.getoption("doctract_record") or ("once" if live or emulator else "none")
     return ReplayOptions(
-        record=config.getoption("doctract_record"),
-        live=config.getoption("doctract_live"),
-        emulator=bool(config.getoption("doctract_emulator")),
+        record=record,
+        live=live,
+        emulator=emulator,
         cassettes=Path(cassettes) if cassettes else root / "cassettes",
         root=root,
         keep=bool(config.getoption("doctract_keep")),

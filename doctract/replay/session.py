@@ -10,24 +10,29 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import requests
 import schemathesis
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from doctract.api import Api
-from doctract.contract import Contract, Operation, Target
+from doctract.contract import Contract, Target
+from doctract.contract.fields import response_schema, volatile_fields
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
 from doctract.project import cassette_name
 from doctract.redact import redact, secret_values
 from doctract.replay.cassette_file import CassetteError
 from doctract.replay.cassettes import SCRUBBED, SECRET_KEY, make_vcr, scrub_body
+from doctract.replay.created import Created, created_by, find_id
+from doctract.replay.credentials import Credentials, credentials_of
+from doctract.replay.culprit import Evidence, judge
+from doctract.replay.etags import Etags
 from doctract.replay.http import (
     Attempts,
     Message,
@@ -44,6 +49,7 @@ from doctract.rule_ids import (
     CASSETTE_MISSING,
     CASSETTE_UNREADABLE,
     CLEANUP_FAILED,
+    CLEANUP_UNAVAILABLE,
     DESTRUCTIVE_SKIPPED,
     REQUEST_REJECTED,
     RESPONSE_CONTRACT_VIOLATION,
@@ -113,6 +119,11 @@ class Outcome:
 
 
 TEXT_LIMIT = 4000
+# a doc's id shorter than this is not mapped to the live one: mapping replaces it in the text
+# of later requests, where a short value ("42") would also match unrelated text
+MIN_MAPPED_ID = 4
+# where a URL written without a scheme goes offline (the cassette matches method, path, query)
+OFFLINE_BASE = "http://localhost"
 
 
 _SCHEMATHESIS: dict[int, Any] = {}
@@ -134,7 +145,12 @@ class Replay:
         self.outcomes: dict[int, Outcome] = {}
         self.ids: dict[str, str] = {}
         self.unavailable: dict[str, int] = {}
-        self.created: list[tuple[str, str, Operation]] = []  # (what, delete URL, DELETE op)
+        self.created: list[Created] = []  # what this run created, oldest first
+        self.created_by: dict[int, Created] = {}  # request index -> what it created
+        self.targets: dict[int, Target] = {}  # request index -> its operation in the contract
+        self.evidence: dict[int, Evidence] = {}  # what each request shows of doc, API, contract
+        self.diverged: dict[int, list[int]] = {}  # request index -> its divergence findings
+        self.etags = Etags()
         self.attempts = Attempts()
         self.secrets: set[str] = set()
         # secret values from the environment and configuration, read once per replay
@@ -145,6 +161,9 @@ class Replay:
         self.http = requests.Session()
         self._stack = contextlib.ExitStack()
         self.base = options.live
+        self.credentials = Credentials(
+            options.values, self._fake_credentials(), options.api.profile.credential_examples
+        )
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -169,17 +188,32 @@ class Replay:
         return self
 
     def _emulator(self) -> Any:
-        """The profile's emulator (a context manager yielding its base URL)."""
+        """The emulator `--emulator` starts (a context manager yielding its base URL): the one
+        place that chooses it. Today the selected profile's; the generic emulator for any
+        OpenAPI document plugs in here, and `record_hint` follows `has_emulator`."""
         target = self.options.api.profile.emulator
         if not target:
             raise DoctractError(
-                f"the {self.options.api.profile.name} profile has no emulator; use --live URL"
+                f"the {self.options.api.profile.name} profile has no emulator; "
+                "use --live URL --record all"
             )
         module, _, name = target.partition(":")
         return getattr(import_module(module), name)
 
+    @property
+    def has_emulator(self) -> bool:
+        return bool(self.options.api.profile.emulator)
+
+    def record_hint(self) -> str:
+        """The next step to record what a replay lacks, for this API."""
+        if self.has_emulator:
+            return "record it: doctract run --emulator --record all (or --live URL --record all)"
+        return "record it against the API: doctract run --live URL --record all"
+
     def finish(self) -> list[Finding]:
         try:
+            self._name_culprits()
+            self._report_left_behind()
             self._clean_up()
         finally:
             self._stack.close()
@@ -198,10 +232,11 @@ class Replay:
         fails is a finding, so nothing is left behind silently."""
         if self.options.keep or not self.base or self.options.offline:
             return
-        for what, url, delete in reversed(self.created):
-            if not self._destructive_ok(url):
+        for item in reversed(self.created):
+            what, url, delete = item.what, item.url, item.delete
+            if delete is None or not self._destructive_ok(url):
                 continue
-            message = Message("DELETE", url, tuple(self._credentials(delete).items()), None)
+            message = self.credentials.for_operation(delete, url, "DELETE")
             try:
                 # more patience than for the doc's requests: leaving things behind is worse
                 response = send(self.http, message, self.options.retries + 3, self.attempts)
@@ -224,20 +259,34 @@ class Replay:
         host = urlsplit(url).hostname or ""
         return self.options.api.contracts.resolve(method, url, frozenset({host.lower()}))
 
-    def _credentials(self, operation: Operation) -> dict[str, str]:
-        """The credential headers an operation needs (its security requirement and required
-        header parameters), filled from the placeholders' values; fakes where allowed."""
-        fake = self._fake_credentials()
-        examples = {k.lower(): v for k, v in self.options.api.profile.credential_examples.items()}
-        wanted: dict[str, str] = {}
-        for cred in operation.security[0] if operation.security else ():
-            if cred.location == "header":
-                wanted[cred.name] = examples.get(cred.name.lower()) or cred.example()
-        for param in operation.required_headers():
-            if param.key not in {k.lower() for k in wanted} and param.key != "if-match":
-                example = "{" + param.name.upper().replace("-", "_") + "}"
-                wanted[param.name] = examples.get(param.key, example)
-        return {name: resolve(value, self.options.values, fake) for name, value in wanted.items()}
+    def _report_left_behind(self) -> None:
+        """What a live run created that the contract gives no DELETE for: named, with the
+        request that created it, so nothing is left behind silently."""
+        if self.options.keep or not self.base or self.options.offline:
+            return
+        for item in self.created:
+            if item.delete is None:
+                self.report(
+                    CLEANUP_UNAVAILABLE,
+                    item.line,
+                    f"the {item.what} this run created ({urlsplit(item.url).path}) is left "
+                    "behind: the contract has no DELETE for it",
+                    "delete it by hand, or add its DELETE to the contract",
+                )
+
+    def _name_culprits(self) -> None:
+        """Each diverging request's findings say which side is most likely wrong (the doc,
+        the API or the contract; doctract.replay.culprit), first thing in their hint."""
+        for index, positions in self.diverged.items():
+            target = self.targets.get(index)
+            if target is None or target.operation is None:
+                continue
+            verdict = judge(target.contract, target.operation, self.evidence[index])
+            if verdict is None:
+                continue
+            for at in positions:
+                finding = self.findings[at]
+                self.findings[at] = replace(finding, hint=self.redact(verdict.hint(finding.hint)))
 
     def _fake_credentials(self) -> bool:
         return (
@@ -252,10 +301,20 @@ class Replay:
         return redact(text, self.secrets | self.known_secrets)
 
     def report(
-        self, rule: str, line: int, message: str, hint: str = "", evidence: str | None = None
+        self,
+        rule: str,
+        line: int,
+        message: str,
+        hint: str = "",
+        evidence: str | None = None,
+        request: int | None = None,
     ) -> None:
+        """A finding at the doc's line; `request`: the request it shows diverging, whose
+        findings learn at the end which side is most likely wrong."""
         from doctract.checks import RULES
 
+        if request is not None:
+            self.diverged.setdefault(request, []).append(len(self.findings))
         self.findings.append(
             Finding(
                 rule,
@@ -302,7 +361,9 @@ class Replay:
         outcome.method = message.method
         parts = urlsplit(message.url)
         outcome.path = parts.path
-        outcome.query = self.redact(scrub_query(parts.query))
+        outcome.query = self.redact(
+            scrub_query(parts.query, self.options.api.contracts.secrets.query)
+        )
         if message.body is not None:
             outcome.request_body = self.redact(_text(scrub_body(message.body, self.secret_fields)))[
                 :TEXT_LIMIT
@@ -342,9 +403,7 @@ class Replay:
                 CASSETTE_MISSING,
                 line,
                 f"no recorded interaction for request {index} ({message.method} {outcome.path})",
-                "record it: doctract run --emulator --record new_episodes"
-                if self.options.api.profile.emulator
-                else "record it: doctract run --live URL --record new_episodes",
+                self.record_hint(),
             )
             return
         except requests.RequestException as exc:
@@ -362,8 +421,14 @@ class Replay:
         ]
         with contextlib.suppress(ValueError, RecursionError):  # not JSON, or nested too deeply
             outcome.body = response.json()
-        self._validate_contract(index, message, response, outcome)
-        self._remember_created(message, outcome)
+        violation = self._validate_contract(index, message, response, outcome)
+        self._remember(index, message, response, outcome)
+        self.evidence[index] = Evidence(
+            doc_request=_json_or_none(parse_message(text).body),
+            live_status=outcome.status,
+            live_body=outcome.body,
+            api_violation=violation,
+        )
 
     def _prepare(self, message: Message) -> Message:
         fake = self._fake_credentials()
@@ -376,12 +441,29 @@ class Replay:
         url = fix(message.url)
         if self.base:
             url = rebase(url, self.base)
-        return Message(
+        elif "://" not in url:  # `$API_URL/notes` offline: cassettes match on the path
+            url = rebase(url, OFFLINE_BASE)
+        prepared = Message(
             message.method,
             url,
             tuple((name, fix(value)) for name, value in message.headers),
             fix(message.body) if message.body is not None else None,
         )
+        target = self._resolve(prepared.method, prepared.url)
+        if target is not None:  # the contract's credentials, wherever it puts them
+            prepared = self.credentials.fill(prepared, credentials_of(target))
+            self.secrets |= self.credentials.secrets
+        return self._if_match(prepared)
+
+    def _if_match(self, message: Message) -> Message:
+        """The doc's `If-Match` etag replaced by the live one it stands for, where the API
+        sent that item's etag in an `ETag` header (doctract.replay.etags)."""
+        headers = []
+        for name, value in message.headers:
+            if name.lower() == "if-match" and value.strip('"') not in self.ids.values():
+                value = self.etags.live(message.url, value) or value
+            headers.append((name, value))
+        return replace(message, headers=tuple(headers))
 
     def _map_ids(self, text: str) -> str:
         for doc_id, live_id in self.ids.items():
@@ -389,40 +471,47 @@ class Replay:
                 text = text.replace(doc_id, live_id)
         return text
 
-    def _remember_created(self, message: Message, outcome: Outcome) -> None:
-        """What a successful POST created, with the contract's DELETE for it (if any)."""
-        if message.method != "POST" or not isinstance(outcome.body, dict):
-            return
-        if outcome.status is None or outcome.status >= 300:
-            return
-        target = self._resolve("POST", message.url)
-        if target is None or target.operation is None:
-            return
-        delete = target.contract.delete_for(target.operation)
-        if delete is None:
-            return
-        param = delete.template.rstrip("/").rsplit("/", 1)[-1][1:-1]
-        pointer = dict(target.operation.links).get(param, "id")
-        created: Any = outcome.body
-        for part in pointer.split("/"):  # `$response.body#/data/id` -> body["data"]["id"]
-            created = created.get(part) if isinstance(created, dict) else None
-        if not isinstance(created, str | int) or isinstance(created, bool):
-            return
-        collection_url = urlsplit(message.url)._replace(query="", fragment="").geturl()
-        url = f"{collection_url.rstrip('/')}/{created}"
-        what = f"{target.operation.template.rstrip('/').rsplit('/', 1)[-1]} {created}"
-        self.created.append((what, url, delete))
-
-    def _validate_contract(
-        self, index: int, message: Message, response: requests.Response, outcome: Outcome
+    def _remember(
+        self,
+        index: int,
+        message: Message,
+        response: requests.Response,
+        outcome: Outcome,
     ) -> None:
+        """What a successful POST created (doctract.replay.created) and the etag an
+        `ETag` header carries, where the contract declares one."""
         target = self._resolve(message.method, message.url)
         if target is None or target.operation is None:
             return
+        self.targets[index] = target
+        created = created_by(
+            target,
+            message.url,
+            message.body,
+            outcome.status,
+            response.headers,
+            outcome.body,
+            outcome.line,
+        )
+        if created is not None:
+            self.created.append(created)
+            self.created_by[index] = created
+        etag = response.headers.get("ETag")
+        if etag and outcome.status and target.operation.declares_header(outcome.status, "etag"):
+            self.etags.saw(created.url if created else message.url, etag)
+
+    def _validate_contract(
+        self, index: int, message: Message, response: requests.Response, outcome: Outcome
+    ) -> str | None:
+        """schemathesis' check of the response against the contract; its summary when the
+        response breaks it."""
+        target = self._resolve(message.method, message.url)
+        if target is None or target.operation is None:
+            return None
         schema = _schemathesis(target.contract)
         operation = schema.find_operation_by_path(message.method, target.path)
         if operation is None:
-            return
+            return None
         try:
             schema.validate_response(
                 operation, schemathesis.Response.from_requests(response, verify=True)
@@ -440,12 +529,17 @@ class Replay:
                 f"contract: {summary}",
                 "likely the API (or the contract) is wrong",
                 " ".join(ln.strip() for ln in text[:6])[:400],
+                request=index,
             )
+            return str(summary)
+        return None
 
     def expect_status(self, index: int, status: int | None) -> None:
         outcome = self.outcomes[index]
         if not outcome.sent or outcome.status is None:
             return
+        if index in self.evidence:
+            self.evidence[index] = replace(self.evidence[index], doc_status=status)
         if status is None:
             if outcome.status >= 400:
                 outcome.failed = True
@@ -456,6 +550,7 @@ class Replay:
                     f"{outcome.status}: {_error_text(outcome)}",
                     "the doc's request is likely wrong",
                     outcome.text,
+                    request=index,
                 )
         elif outcome.status != status:
             outcome.failed = outcome.status >= 400
@@ -468,6 +563,7 @@ class Replay:
                 + (f": {_error_text(outcome)}" if outcome.status >= 400 else ""),
                 "check the doc's request and stated status",
                 outcome.text,
+                request=index,
             )
 
     def expect_example(self, index: int, line: int, example_text: str) -> None:
@@ -486,13 +582,25 @@ class Replay:
                 "likely the API is wrong",
                 outcome.text[:300],
             )
+        target = self.targets.get(index)
         if outcome.failed or not outcome.sent:
-            for doc_id in sorted(_ids_in(example) - set(self.ids)):  # live ids stay usable
-                self.unavailable.setdefault(doc_id, outcome.line)
+            for doc_id in sorted(self._doc_ids(index, example) - set(self.ids)):
+                self.unavailable.setdefault(doc_id, outcome.line)  # live ids stay usable
             return
+        if index in self.evidence:
+            self.evidence[index] = replace(self.evidence[index], doc_example=example)
         self._learn_ids(example, outcome.body)
+        self._learn_created_id(index, example)
+        volatile: frozenset[str] = frozenset()
+        if target is not None and target.operation is not None:  # by the contract's formats
+            document = target.contract.document
+            schema = response_schema(document, target.operation, outcome.status)
+            volatile = volatile_fields(document, schema)
         differences = shape_differences(
-            example, outcome.body, volatile=self.options.api.profile.volatile_keys
+            example,
+            outcome.body,
+            volatile=self.options.api.profile.volatile_keys,
+            volatile_fields=volatile,
         )
         extra = [d for d in differences if d.endswith("is not documented")]
         differences = [d for d in differences if d not in extra]
@@ -515,7 +623,35 @@ class Replay:
                 f"the response to request {index} differs from the documented example: {shown}",
                 "update the example to what the API returns",
                 outcome.text[:300],
+                request=index,
             )
+
+    def _doc_ids(self, index: int, example: Any) -> set[str]:
+        """The ids a doc's example shows for a request that failed: later requests that
+        need them are blocked. Id-looking values, and the id of what the request would have
+        created (the contract says where it is)."""
+        found = _ids_in(example)
+        target = self.targets.get(index)
+        op = target.operation if target is not None else None
+        creates = op is not None and op.method == "POST"
+        if target is not None and op is not None and creates and target.contract.item_template(op):
+            doc = find_id(target, None, example, None)
+            if doc is not None and len(doc[0]) >= MIN_MAPPED_ID:
+                found.add(doc[0])
+        return found
+
+    def _learn_created_id(self, index: int, example: Any) -> None:
+        """The doc's id of what a request created, mapped to the live one, wherever the
+        contract says the id is (not only values that look like ids)."""
+        created, target = self.created_by.get(index), self.targets.get(index)
+        if created is None or target is None:
+            return
+        status = self.outcomes[index].status
+        doc = find_id(target, status, example, None)
+        live = find_id(target, status, self.outcomes[index].body, None)
+        live_id = live[0] if live is not None else created.id  # else from Location
+        if doc is not None and len(doc[0]) >= MIN_MAPPED_ID and doc[0] != live_id:
+            self.ids.setdefault(doc[0], live_id)
 
     def _learn_ids(self, example: Any, live: Any) -> None:
         if isinstance(example, dict) and isinstance(live, dict):
@@ -566,14 +702,16 @@ def _text(body: bytes | str | None) -> str:
     return body.decode("utf-8", "replace") if isinstance(body, bytes) else body
 
 
-def scrub_query(query: str) -> str:
-    """A query string with the values of secret-looking parameters replaced."""
+def scrub_query(query: str, secret: frozenset[str] = frozenset()) -> str:
+    """A query string with the values of secret-looking parameters, and of those the
+    contract's security schemes name (`secret`), replaced."""
     if not query:
         return query
     pairs = []
     for pair in query.split("&"):
         name, sep, _ = pair.partition("=")
-        pairs.append(f"{name}{sep}{SCRUBBED}" if sep and SECRET_KEY.search(name) else pair)
+        hidden = SECRET_KEY.search(name) or unquote(name) in secret
+        pairs.append(f"{name}{sep}{SCRUBBED}" if sep and hidden else pair)
     return "&".join(pairs)
 
 
@@ -586,6 +724,15 @@ def _unreadable(text: str) -> str:
     except ValueError:
         pass
     return "not JSON"
+
+
+def _json_or_none(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # nested too deeply to read
+        return None
 
 
 def _is_id(text: str) -> bool:
@@ -630,15 +777,23 @@ def _type(value: Any) -> str:
     return type(value).__name__
 
 
-def _volatile(key: str, extra: re.Pattern[str] | None) -> bool:
-    return bool(_VOLATILE_KEYS.match(key) or (extra is not None and extra.match(key)))
+def _volatile(key: str, extra: re.Pattern[str] | None, fields: frozenset[str]) -> bool:
+    return bool(
+        _VOLATILE_KEYS.match(key) or key in fields or (extra is not None and extra.match(key))
+    )
 
 
 def shape_differences(
-    doc: Any, live: Any, path: str = "", volatile: re.Pattern[str] | None = None
+    doc: Any,
+    live: Any,
+    path: str = "",
+    volatile: re.Pattern[str] | None = None,
+    volatile_fields: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Keys missing or extra and type changes between a documented example and a live body;
-    values are not compared, and volatile keys (ids, etags, timestamps) only for presence."""
+    values are not compared, and volatile keys (ids, etags, timestamps, by their names, and
+    the fields the contract gives a `date-time`, `date`, `time` or `uuid` format) only for
+    presence."""
     where = path or "the body"
     if _type(doc) != _type(live):
         if doc is None or live is None:
@@ -649,14 +804,14 @@ def shape_differences(
         out += [
             f"{path + '.' if path else ''}{k} is not documented"
             for k in live
-            if k not in doc and not _volatile(k, volatile)
+            if k not in doc and not _volatile(k, volatile, volatile_fields)
         ]
         for key in doc:
             if key in live:
                 out += shape_differences(
-                    doc[key], live[key], f"{path}.{key}" if path else key, volatile
+                    doc[key], live[key], f"{path}.{key}" if path else key, volatile, volatile_fields
                 )
         return out
     if isinstance(doc, list) and doc and live:
-        return shape_differences(doc[0], live[0], f"{path}[0]", volatile)
+        return shape_differences(doc[0], live[0], f"{path}[0]", volatile, volatile_fields)
     return []
