@@ -575,7 +575,9 @@ def _replay(
             root = options.root or Path.cwd()
             features = [f for f in features if shard.owns(_feature_doc(f) or f.as_posix())]
             problems = [p for p in problems if shard.owns(root_relative(p.path, root))]
-        if not features and shard is not None:
+        features, unparsable = _parsable(features)
+        problems += unparsable
+        if not features and (shard is not None or unparsable):
             return problems, []  # a shard may own none of a few tutorials
         if not features:
             if allow_empty:
@@ -607,6 +609,39 @@ def _replay(
                     )
                 )
     return problems, results
+
+
+def _parsable(features: list[Path]) -> tuple[list[Path], list[Finding]]:
+    """The features pytest-bdd can parse, and an internal-error for each other one: all the
+    features are collected by one pytest session, where one that cannot be parsed would stop
+    every tutorial. (pytest-bdd keeps what it parsed: the run does not parse them again.)"""
+    from pytest_bdd.feature import get_feature
+
+    from doctract.redact import redact, secret_values
+
+    good: list[Path] = []
+    bad: list[Finding] = []
+    for feature in features:
+        resolved = feature.resolve()
+        try:
+            get_feature(str(resolved.parent), resolved.name)
+        except Exception as exc:
+            reason = " ".join(str(exc).split())[:300]
+            bad.append(
+                file_error(
+                    INTERNAL_ERROR,
+                    _feature_doc(feature) or feature.as_posix(),
+                    redact(
+                        f"the feature {feature.name} did not run: it cannot be parsed: "
+                        f"{type(exc).__name__}: {reason}",
+                        secret_values(),
+                    ),
+                    "regenerate it with doctract generate; if it still fails, please report it",
+                )
+            )
+        else:
+            good.append(feature)
+    return good, bad
 
 
 # `--workers auto` replays serially below this many tutorials per available core. Each

@@ -259,3 +259,30 @@ def test_a_request_without_a_terminal_state_is_unaccounted() -> None:
     endings = {1: Ending(sent=True), 2: Ending(sent=False, because=("blocked-step",))}
     assert unaccounted(documented, endings) == [Documented(3, 30, "c")]
     assert unaccounted(documented, {**endings, 3: Ending(sent=False)}) == [Documented(3, 30, "c")]
+
+
+def test_a_feature_that_cannot_be_parsed_does_not_stop_the_other_tutorials(
+    tmp_path: Path,
+) -> None:
+    """All features are collected by one pytest session: one that pytest-bdd cannot parse
+    used to stop every tutorial (each an internal-error, none replayed)."""
+    features = tmp_path / "features"
+    features.mkdir()
+    for source in sorted((ROOT / "features").glob("*.feature")):
+        (features / source.name).write_text(source.read_text())
+    broken = features / "flow-service__look-up-specs.feature"
+    text = broken.read_text()
+    broken.write_text(text[: text.rindex('"""')])
+    code, out = invoke(
+        "run", str(features), "--cassettes", str(ROOT / "cassettes"),
+        "--profile", "flow-service", "--report-dir", str(tmp_path / "reports"), cwd=ROOT,
+    )  # fmt: skip
+    assert code == 2, out
+    results = _results(tmp_path / "reports")
+    [problem] = results["problems"]
+    assert problem["rule"] == "internal-error"
+    assert problem["path"] == "examples/docs/flow-service/look-up-specs.txt"
+    assert "cannot be parsed" in problem["message"]
+    replayed = {t["path"] for t in results["tutorials"]}
+    assert len(replayed) == len(list(features.glob("*.feature"))) - 1
+    assert "examples/docs/flow-service/draft-and-publish-a-dataflow.md" in replayed
