@@ -735,6 +735,7 @@ def diff_command(
     default=None,
     metavar="SPEC",
     help="Inject faults, e.g. 'latency=0.1,drop=0.05,429=0.05,5xx=0.05,burst=3,seed=7' "
+    "before the emulator acts, 'drop-after=0.05,5xx-after=0.05' after it did "
     "(probabilities; counts at GET /__doctract/faults).",
 )
 def emulator(
