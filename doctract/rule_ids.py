@@ -74,6 +74,7 @@ BLOCKED_STEP = "blocked-step"
 CASSETTE_MISSING = "cassette-missing"
 TRANSPORT_ERROR = "transport-error"
 CLEANUP_FAILED = "cleanup-failed"
+LEFT_BEHIND = "left-behind"
 DESTRUCTIVE_SKIPPED = "destructive-skipped"
 # a run rule that `doctract diff` reports too
 CASSETTE_UNREADABLE = "cassette-unreadable"

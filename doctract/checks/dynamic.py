@@ -15,6 +15,7 @@ from doctract.rule_ids import (
     INTERACTION_REMOVED,
     INTERACTION_SHAPE_CHANGED,
     INTERACTION_STATUS_CHANGED,
+    LEFT_BEHIND,
     REQUEST_REJECTED,
     RESPONSE_CONTRACT_VIOLATION,
     RESPONSE_SHAPE_MISMATCH,
@@ -84,7 +85,17 @@ for _id, _severity, _doc in (
         Severity.ERROR,
         """A resource a live run created could not be deleted afterwards (after retries).
 
-        The finding names it, so it can be deleted by hand.""",
+        The finding names it, so it can be deleted by hand. Also reported when a POST failed
+        after it may have reached the API (a response cut mid-body, a 5xx) and what it may
+        have created cannot be looked up (no list operation, no name in its body).""",
+    ),
+    (
+        LEFT_BEHIND,
+        Severity.WARNING,
+        """A resource a live run created stays on the API: nothing may delete it.
+
+        The contract has no DELETE for its collection (Data Prep mapping sets), or the API is
+        not local and --allow-destructive was not given. The finding names it.""",
     ),
     (
         DESTRUCTIVE_SKIPPED,

@@ -151,6 +151,19 @@ class Contract:
                 return op
         return None
 
+    def list_for(self, create: Operation) -> Operation | None:
+        """The GET on the collection a POST creates in (where what it created can be found)."""
+        for op in self.operations:
+            if op.method == "GET" and op.template == create.template:
+                return op
+        return None
+
+    def creates(self, operation: Operation) -> bool:
+        """Whether a POST creates an item: the contract has operations on its item path."""
+        return operation.method == "POST" and any(
+            _is_item_of(op.template, operation.template) for op in self.operations
+        )
+
     @cached_property
     def secrets(self) -> Secrets:
         """What must never be written down: the credentials its security schemes carry, and

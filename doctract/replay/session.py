@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from doctract.project import cassette_name
 from doctract.redact import redact, secret_values
 from doctract.replay.cassette_file import CassetteError
 from doctract.replay.cassettes import SCRUBBED, SECRET_KEY, make_vcr, scrub_body
+from doctract.replay.cleanup import Cleaner, Cleanup, Created
 from doctract.replay.http import (
     Attempts,
     Message,
@@ -38,12 +39,12 @@ from doctract.replay.http import (
     resolved_secrets,
     send,
 )
+from doctract.replay.retry import ambiguous
 from doctract.rule_ids import (
     BLOCKED_STEP,
     BROKEN_REQUEST,
     CASSETTE_MISSING,
     CASSETTE_UNREADABLE,
-    CLEANUP_FAILED,
     DESTRUCTIVE_SKIPPED,
     REQUEST_REJECTED,
     RESPONSE_CONTRACT_VIOLATION,
@@ -133,7 +134,8 @@ class Replay:
         self.outcomes: dict[int, Outcome] = {}
         self.ids: dict[str, str] = {}
         self.unavailable: dict[str, int] = {}
-        self.created: list[tuple[str, str, Operation]] = []  # (what, delete URL, DELETE op)
+        self.created: list[Created] = []  # what this run created, or may have, in order
+        self.cleanup = Cleanup()
         self.attempts = Attempts()
         self.secrets: set[str] = set()
         # secret values from the environment and configuration, read once per replay
@@ -193,29 +195,22 @@ class Replay:
         return is_loopback(url) or self.options.allow_destructive
 
     def _clean_up(self) -> None:
-        """Delete what this run created, newest first, retrying like any request; what still
-        fails is a finding, so nothing is left behind silently."""
+        """Delete what this run created, newest first (doctract.replay.cleanup); what stays,
+        or may stay, is a finding naming it, so nothing is left behind silently."""
         if self.options.keep or not self.base or self.options.offline:
             return
-        for what, url, delete in reversed(self.created):
-            if not self._destructive_ok(url):
-                continue
-            message = Message("DELETE", url, tuple(self._credentials(delete).items()), None)
-            try:
-                # more patience than for the doc's requests: leaving things behind is worse
-                response = send(self.http, message, self.options.retries + 3, self.attempts)
-                failed = response.status_code >= 400 and response.status_code != 404
-                reason = f"status {response.status_code}"
-            except requests.RequestException as exc:
-                failed, reason = True, type(exc).__name__
-            if failed:
-                self.report(
-                    CLEANUP_FAILED,
-                    1,
-                    f"the {what} this run created could not be deleted "
-                    f"({reason}); it is left behind",
-                    "delete it by hand",
-                )
+        cleaner = Cleaner(
+            self.http,
+            self._credentials,
+            self._destructive_ok,
+            # more patience than for the doc's requests: leaving things behind is worse
+            self.options.retries + 3,
+            self.attempts,
+            persistent=not self.options.emulator,
+        )
+        self.cleanup = cleaner.run(self.created)
+        for left in self.cleanup.left:
+            self.report(left.rule, left.line, left.message, left.hint)
 
     def _resolve(self, method: str, url: str) -> Target | None:
         """The operation of a request as sent: its host is the live base's (the emulator, a
@@ -275,6 +270,7 @@ class Replay:
             "status": tutorial_status(self.findings),
             "retried": self.attempts.retried,
             "recovered": self.attempts.recovered,
+            "cleanup": self.cleanup.summary(),
             "findings": [f.to_dict() for f in self.findings],
             "requests": [o.to_dict(i) for i, o in sorted(self.outcomes.items())],
         }
@@ -353,6 +349,7 @@ class Replay:
                 line,
                 f"request {index} ({message.method} {outcome.path}) failed: {type(exc).__name__}",
             )
+            self._remember_created(message, outcome, exc)
             return
         outcome.sent = True
         outcome.status = response.status_code
@@ -388,29 +385,33 @@ class Replay:
                 text = text.replace(doc_id, live_id)
         return text
 
-    def _remember_created(self, message: Message, outcome: Outcome) -> None:
-        """What a successful POST created, with the contract's DELETE for it (if any)."""
-        if message.method != "POST" or not isinstance(outcome.body, dict):
-            return
-        if outcome.status is None or outcome.status >= 300:
+    def _remember_created(
+        self, message: Message, outcome: Outcome, failure: requests.RequestException | None = None
+    ) -> None:
+        """What a POST to a collection created (its id from the answer), or may have created
+        (its answer lost after the request may have been processed, or naming no id): cleanup
+        deletes the one and looks the other up."""
+        if message.method != "POST":
             return
         target = self._resolve("POST", message.url)
         if target is None or target.operation is None:
             return
-        delete = target.contract.delete_for(target.operation)
-        if delete is None:
-            return
-        param = delete.template.rstrip("/").rsplit("/", 1)[-1][1:-1]
-        pointer = dict(target.operation.links).get(param, "id")
-        created: Any = outcome.body
-        for part in pointer.split("/"):  # `$response.body#/data/id` -> body["data"]["id"]
-            created = created.get(part) if isinstance(created, dict) else None
-        if not isinstance(created, str | int) or isinstance(created, bool):
+        if not target.contract.creates(target.operation):
             return
         collection_url = urlsplit(message.url)._replace(query="", fragment="").geturl()
-        url = f"{collection_url.rstrip('/')}/{created}"
-        what = f"{target.operation.template.rstrip('/').rsplit('/', 1)[-1]} {created}"
-        self.created.append((what, url, delete))
+        made = Created(target.contract, target.operation, collection_url, outcome.line)
+        if failure is not None or outcome.status is None or outcome.status >= 300:
+            answer = failure if failure is not None else outcome.status or 0
+            if ambiguous(message.method, answer):
+                reason = type(failure).__name__ if failure else f"status {outcome.status}"
+                self.created.append(replace(made, body=_json(message.body), failure=reason))
+            return
+        item_id = made.id_in(outcome.body)
+        if item_id is not None:
+            self.created.append(replace(made, item_id=item_id))
+        else:  # created, but the answer does not say what: look it up like a lost answer
+            failure_text = f"status {outcome.status}, no id in the answer"
+            self.created.append(replace(made, body=_json(message.body), failure=failure_text))
 
     def _validate_contract(
         self, index: int, message: Message, response: requests.Response, outcome: Outcome
@@ -547,6 +548,14 @@ def tutorial_status(findings: list[Finding]) -> str:
     if not serious:
         return "passed"
     return "blocked" if serious <= _BLOCKING else "failed"
+
+
+def _json(text: str | None) -> Any:
+    """A request body as parsed JSON (None when it is not JSON)."""
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
 
 
 def _text(body: bytes | str | None) -> str:
