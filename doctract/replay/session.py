@@ -20,10 +20,12 @@ import requests
 import schemathesis
 from vcr.errors import CannotOverwriteExistingCassetteException
 
+from doctract import interrupts
 from doctract.api import Api
 from doctract.contract import Contract, Operation, Target
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
+from doctract.interrupts import signal_name
 from doctract.project import cassette_name
 from doctract.redact import redact, secret_values
 from doctract.replay.cassette_file import CassetteError
@@ -126,6 +128,10 @@ def _schemathesis(contract: Contract) -> Any:
     return _SCHEMATHESIS[key]
 
 
+class Unfinished(Exception):
+    """A tutorial that did not run to its end (interrupted, or a step raised)."""
+
+
 class Replay:
     def __init__(self, doc_path: str, options: ReplayOptions) -> None:
         self.doc_path = doc_path
@@ -143,6 +149,7 @@ class Replay:
         # body fields the contract marks secret (password, writeOnly), scrubbed from results
         self.secret_fields = options.api.contracts.secrets.fields
         self.unusable: CassetteError | None = None
+        self.finished = False  # the last step ran: the tutorial was not cut short
         self.http = requests.Session()
         self._stack = contextlib.ExitStack()
         self.base = options.live
@@ -156,8 +163,12 @@ class Replay:
         recorder = make_vcr(
             self.options.cassettes, self.options.record, self.options.api.contracts.secrets
         )
+        # the cassette is saved when it closes, only if the tutorial ran to its end: an
+        # interrupted one (Ctrl-C, SIGTERM, a crash) keeps the previous cassette as it was
+        cassette = recorder.use_cassette(f"{name}.yaml", record_on_exception=False)
         try:
-            self._stack.enter_context(recorder.use_cassette(f"{name}.yaml"))
+            cassette.__enter__()
+            self._stack.push(lambda *_: cassette.__exit__(*self._ending()))
         except CassetteError as exc:
             self.unusable = exc
             self.findings.append(
@@ -168,6 +179,13 @@ class Replay:
                 )
             )
         return self
+
+    def _ending(self) -> tuple[type[BaseException] | None, BaseException | None, None]:
+        """How the tutorial ended, as the cassette's context manager wants to hear it: no
+        exception when it finished, else one (so vcrpy does not save what it recorded)."""
+        if self.finished:
+            return None, None, None
+        return Unfinished, Unfinished(self.doc_path), None
 
     def _emulator(self) -> Any:
         """The profile's emulator (a context manager yielding its base URL)."""
@@ -181,7 +199,8 @@ class Replay:
 
     def finish(self) -> list[Finding]:
         try:
-            self._clean_up()
+            with interrupts.deferred():  # a second Ctrl-C or SIGTERM does not cut it short
+                self._clean_up()
         finally:
             self._stack.close()
             self.http.close()
@@ -268,6 +287,7 @@ class Replay:
         return {
             "path": self.doc_path,
             "status": tutorial_status(self.findings),
+            "finished": self.finished,
             "retried": self.attempts.retried,
             "recovered": self.attempts.recovered,
             "cleanup": self.cleanup.summary(),
@@ -331,6 +351,9 @@ class Replay:
             response = send(
                 self.http, message, self.options.retries if self.live else 0, self.attempts
             )
+        except KeyboardInterrupt as interrupt:  # Ctrl-C, SIGTERM: the request may have arrived
+            self._remember_created(message, outcome, interrupt)
+            raise
         except CannotOverwriteExistingCassetteException:
             outcome.failed = True
             self.report(
@@ -386,7 +409,7 @@ class Replay:
         return text
 
     def _remember_created(
-        self, message: Message, outcome: Outcome, failure: requests.RequestException | None = None
+        self, message: Message, outcome: Outcome, failure: BaseException | None = None
     ) -> None:
         """What a POST to a collection created (its id from the answer), or may have created
         (its answer lost after the request may have been processed, or naming no id): cleanup
@@ -403,7 +426,7 @@ class Replay:
         if failure is not None or outcome.status is None or outcome.status >= 300:
             answer = failure if failure is not None else outcome.status or 0
             if ambiguous(message.method, answer):
-                reason = type(failure).__name__ if failure else f"status {outcome.status}"
+                reason = _failure_text(failure) if failure else f"status {outcome.status}"
                 self.created.append(replace(made, body=_json(message.body), failure=reason))
             return
         item_id = made.id_in(outcome.body)
@@ -524,7 +547,9 @@ class Replay:
                 self._learn_ids(doc_item, live_item)
 
     def verdict(self) -> str | None:
-        """A summary when the tutorial diverges (errors or warnings), else None."""
+        """A summary when the tutorial diverges (errors or warnings), else None. The last
+        step: once it runs, the tutorial finished (and its recording may be saved)."""
+        self.finished = True
         serious = [f for f in self.findings if f.severity is not Severity.INFO]
         if not serious:
             return None
@@ -548,6 +573,12 @@ def tutorial_status(findings: list[Finding]) -> str:
     if not serious:
         return "passed"
     return "blocked" if serious <= _BLOCKING else "failed"
+
+
+def _failure_text(failure: BaseException) -> str:
+    if isinstance(failure, KeyboardInterrupt):
+        return f"interrupted by {signal_name(failure)} while waiting for the answer"
+    return type(failure).__name__
 
 
 def _json(text: str | None) -> Any:
