@@ -45,6 +45,30 @@ Feature: Map the source data
     Then request 1 succeeds
     Then the tutorial behaves as documented
 '''
+CONNECTION = """@doctract
+Feature: Create a connection
+
+  Background:
+    Given the tutorial "docs/connection.md"
+
+  Scenario: Create a connection, in the doc's order
+    When request 1 at line 9, "Create a base connection", is sent:
+      \"\"\"http
+      POST https://platform.adobe.io/data/foundation/flowservice/connections
+      Authorization: Bearer {ACCESS_TOKEN}
+      x-api-key: {API_KEY}
+      x-gw-ims-org-id: {ORG_ID}
+      x-sandbox-name: {SANDBOX_NAME}
+      Content-Type: application/json
+
+      {"name": "ACME",
+       "auth": {"specName": "Basic Authentication",
+                "params": {"host": "h", "userid": "u", "password": "p"}},
+       "connectionSpec": {"id": "be5ec48c-5b78-49d5-b8fa-7c89ec4569b8", "version": "1.0"}}
+      \"\"\"
+    Then request 1 answers status 201
+    Then the tutorial behaves as documented
+"""
 
 
 def live_run(base: str, features: list[Path], tmp_path: Path) -> tuple[int, dict[str, Any]]:
@@ -124,3 +148,26 @@ def test_a_create_that_cannot_be_looked_up_is_reported_as_maybe_left(
     (finding,) = findings(results, "cleanup-failed")
     assert finding["line"] == 12 and "may have created" in finding["message"], finding
     assert "mappingSets" in finding["message"]
+
+
+def test_a_create_no_contract_describes_is_not_left_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a contract for the API (no profile, no --openapi) doctract cannot tell how to
+    delete what a POST answered 201 Created for: it says so instead of leaving it silently."""
+    monkeypatch.chdir(tmp_path)
+    feature = tmp_path / "connection.feature"
+    feature.write_text(CONNECTION)
+    with running_emulator() as base:
+        result = CliRunner().invoke(
+            main,
+            [
+                "run", str(feature), "--live", base, "--record", "all",
+                "--cassettes", str(tmp_path / "cassettes"), "--format", "json", "--no-progress",
+            ],
+        )  # fmt: skip
+        left = left_behind(base)
+    assert left["connections"] == 1
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "left-behind"]
+    assert finding["line"] == 9 and "201" in finding["message"], finding
+    assert "/data/foundation/flowservice/connections" in finding["message"]

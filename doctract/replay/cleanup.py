@@ -241,6 +241,19 @@ def _items(data: Any) -> list[dict[str, Any]]:
     return []
 
 
+def uncharted(url: str, line: int) -> Left:
+    """What a POST no contract describes said it created (201): nothing tells how to delete
+    it."""
+    return Left(
+        LEFT_BEHIND,
+        line,
+        f"POST {urlsplit(url).path} answered 201 Created, and no contract describes the "
+        "operation, so doctract cannot delete what it created: it is left behind",
+        "give the API's OpenAPI document (--openapi, or a profile) so cleanup can delete it, "
+        "or delete it by hand",
+    )
+
+
 def _maybe_left(item: Created, reason: str) -> Left:
     return Left(
         CLEANUP_FAILED,

@@ -30,7 +30,7 @@ from doctract.project import cassette_name
 from doctract.redact import redact, secret_values
 from doctract.replay.cassette_file import CassetteError
 from doctract.replay.cassettes import SCRUBBED, SECRET_KEY, make_vcr, scrub_body
-from doctract.replay.cleanup import Cleaner, Cleanup, Created
+from doctract.replay.cleanup import Cleaner, Cleanup, Created, Left, uncharted
 from doctract.replay.http import (
     Attempts,
     Message,
@@ -142,6 +142,7 @@ class Replay:
         self.unavailable: dict[str, int] = {}
         self.created: list[Created] = []  # what this run created, or may have, in order
         self.cleanup = Cleanup()
+        self.uncharted: list[Left] = []  # created (201) where no contract says how to delete
         self.attempts = Attempts()
         self.secrets: set[str] = set()
         # secret values from the environment and configuration, read once per replay
@@ -228,6 +229,8 @@ class Replay:
             persistent=not self.options.emulator,
         )
         self.cleanup = cleaner.run(self.created)
+        if cleaner.persistent:
+            self.cleanup = replace(self.cleanup, left=self.cleanup.left + tuple(self.uncharted))
         for left in self.cleanup.left:
             self.report(left.rule, left.line, left.message, left.hint)
 
@@ -418,6 +421,8 @@ class Replay:
             return
         target = self._resolve("POST", message.url)
         if target is None or target.operation is None:
+            if outcome.status == 201:  # created, says HTTP; how to delete it, nothing says
+                self.uncharted.append(uncharted(message.url, outcome.line))
             return
         if not target.contract.creates(target.operation):
             return
