@@ -24,7 +24,10 @@ def summary(records: Sequence[dict[str, Any]]) -> list[str]:
     resource its cleanup could not delete."""
     cut = [r for r in records if not r.get("finished", True)]
     if not cut:
-        return [f"doctract run: {len(records)} tutorials had finished; none was cut short"]
+        return [
+            f"doctract run: no tutorial was under way ({len(records)} had finished); "
+            "nothing was cut short"
+        ]
     lines = []
     for record in cut:
         sent = sum(1 for r in record.get("requests", []) if r.get("sent"))
