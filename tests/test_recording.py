@@ -77,7 +77,14 @@ def test_an_interrupted_run_cleans_up_and_keeps_the_previous_cassette(
         ]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            # as from a terminal, even where this test runs with SIGINT ignored (a background job)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         deadline = time.monotonic() + 120
         while requests.get(f"{base}{STATS_PATH}", timeout=10).json()["requests"] < 4:
