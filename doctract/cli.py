@@ -18,6 +18,7 @@ from doctract.config import Config, check_rule_ids, load_config, load_config_fil
 from doctract.contract import ContractSource
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
+from doctract.interrupts import signal_name, terminate_as_interrupt
 from doctract.lint import LintResult, discover, file_error, lint_paths
 from doctract.output import FORMATS, render
 from doctract.rule_ids import INTERNAL_ERROR
@@ -37,26 +38,33 @@ class OneLineError(click.ClickException):
 
 
 class Interrupted(click.ClickException):
-    """Ctrl-C: one line and exit status 130 (128 + SIGINT), whatever the command was doing."""
+    """Ctrl-C or SIGTERM: a line saying so (and what the command interrupted and cleaned, when
+    it says) and exit status 130, whatever the command was doing."""
 
     exit_code = 130
 
-    def __init__(self) -> None:
-        super().__init__("interrupted")
+    def __init__(self, interrupt: KeyboardInterrupt) -> None:
+        name = signal_name(interrupt)
+        super().__init__("interrupted" if name == "SIGINT" else f"interrupted by {name}")
+        self.detail = str(interrupt)
 
     def show(self, file: Any = None) -> None:
-        click.echo("doctract: interrupted", err=True)
+        click.echo(f"doctract: {self.message}", err=True)
+        if self.detail:
+            click.echo(self.detail, err=True)
 
 
 class DoctractGroup(click.Group):
-    """The command group: Ctrl-C anywhere in a command is `Interrupted` (click's own handling
-    would print "Aborted!" and exit 1)."""
+    """The command group: Ctrl-C, and SIGTERM taking the same path (doctract.interrupts),
+    anywhere in a command is `Interrupted` (click's own handling would print "Aborted!" and
+    exit 1; SIGTERM would end the process with nothing cleaned up)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            raise Interrupted() from None
+            with terminate_as_interrupt():
+                return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            raise Interrupted(interrupt) from None
 
 
 def _rule_list(value: str | None) -> frozenset[str] | None:
@@ -885,6 +893,7 @@ def diff_command(
     default=None,
     metavar="SPEC",
     help="Inject faults, e.g. 'latency=0.1,drop=0.05,429=0.05,5xx=0.05,burst=3,seed=7' "
+    "before the emulator acts, 'drop-after=0.05,5xx-after=0.05' after it did "
     "(probabilities; counts at GET /__doctract/faults).",
 )
 def emulator(

@@ -77,6 +77,7 @@ CASSETTE_MISSING = "cassette-missing"
 TRANSPORT_ERROR = "transport-error"
 CLEANUP_FAILED = "cleanup-failed"
 CLEANUP_UNAVAILABLE = "cleanup-unavailable"
+LEFT_BEHIND = "left-behind"
 DESTRUCTIVE_SKIPPED = "destructive-skipped"
 # a run rule that `doctract diff` reports too
 CASSETTE_UNREADABLE = "cassette-unreadable"

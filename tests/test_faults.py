@@ -1,22 +1,28 @@
 """A live run against the emulator with injected faults (latency, dropped connections, 429
-with Retry-After, 500/503 bursts): bounded retries, what still fails reported as findings,
-everything it created cleaned up, the right exit code, and the figures."""
+with Retry-After, 500/503 bursts, and after the emulator acted: responses cut, 502/503/504):
+bounded retries (a POST only when it provably never arrived), what still fails reported as
+findings, everything it created cleaned up, the right exit code, and the figures."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 import requests
 from click.testing import CliRunner
+from starlette.testclient import TestClient
+from test_emulator_workflows import HEADERS, base_connection_body
 
 from conftest import FUZZ_COUNTS, ROOT
 from doctract.cli import main
-from doctract.emulator.faults import FaultPlan, FaultSpecError
+from doctract.emulator import create_app
+from doctract.emulator.faults import STATS_PATH, FaultInjector, FaultPlan, FaultSpecError
 from doctract.emulator.inventory import left_behind
 from doctract.emulator.server import running_emulator
 
+FLOW = "/data/foundation/flowservice"
 FEATURES = [
     ROOT / "features" / "flow-service__draft-and-publish-a-dataflow.feature",
     ROOT / "features" / "flow-service__look-up-specs.feature",
@@ -28,8 +34,11 @@ def test_fault_plan_parsing() -> None:
     assert (plan.latency, plan.drop, plan.throttle, plan.error) == (0.1, 0.05, 0.2, 0.1)
     assert (plan.burst, plan.seed, plan.retry_after) == (3, 9, 0) and plan.active
     assert not FaultPlan.parse("seed=3").active
+    after = FaultPlan.parse("drop-after=0.1,5xx-after=0.2")
+    assert (after.drop_after, after.error_after) == (0.1, 0.2) and after.active
     for bad, message in (
         ("drop=2", "between 0 and 1"),
+        ("5xx-after=1.5", "between 0 and 1"),
         ("jitter=0.1", "unknown fault"),
         ("drop", "unknown fault"),
         ("latency=soon", "not a number"),
@@ -40,6 +49,25 @@ def test_fault_plan_parsing() -> None:
     assert result.exit_code == 2 and "--faults: drop: a probability is between 0 and 1" in (
         result.output
     )
+
+
+def test_faults_after_processing_strike_once_the_emulator_acted() -> None:
+    """`5xx-after` and `drop-after`: the emulator created the connection, the client got a
+    502/503/504 or a response cut mid-body; the injector counts a repeated create."""
+    app = create_app(deterministic=True)
+    injector = FaultInjector(app, FaultPlan.parse("5xx-after=1"))
+    body = base_connection_body()
+    with TestClient(injector) as client:
+        for _ in range(2):
+            response = client.post(f"{FLOW}/connections", json=body, headers=HEADERS)
+            assert response.status_code in (502, 503, 504), response.text
+        stats = client.get(STATS_PATH).json()
+    assert len(app.emulator.store.entities["connections"]) == 2
+    assert stats["5xx-after"] == 2 and stats["duplicates"] == 1
+    dropped = FaultInjector(create_app(deterministic=True), FaultPlan.parse("drop-after=1"))
+    with TestClient(dropped) as client, pytest.raises(Exception):  # noqa: B017 - any cut
+        client.post(f"{FLOW}/connections", json=body, headers=HEADERS).json()
+    assert len(dropped.app.emulator.store.entities["connections"]) == 1  # type: ignore[attr-defined]
 
 
 def _live_run(
@@ -97,7 +125,7 @@ def test_recoverable_faults_are_retried_and_the_run_passes(
 def test_unrecoverable_faults_are_findings_and_everything_is_cleaned_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # bursts of 500/503: a POST answered 500 is not repeated (it may have changed state)
+    # bursts of 500/503: a POST answered 5xx is not repeated (it may have changed state)
     plan = FaultPlan.parse("5xx=0.25,burst=3,429=0.1,retry-after=0,seed=2")
     with running_emulator(faults=plan) as base:
         code, results = _live_run(base, tmp_path, monkeypatch)
@@ -109,6 +137,6 @@ def test_unrecoverable_faults_are_findings_and_everything_is_cleaned_up(
     FUZZ_COUNTS["requests still failing, reported"] = len(failed)
     FUZZ_COUNTS["resources left behind"] = sum(left.values())
     assert code == 1
-    assert failed and all(" with 500" in f["message"] for f in failed), failed
+    assert failed and all(re.search(r" with 50[03]", f["message"]) for f in failed), failed
     assert not [f for f in findings if f["rule"] == "cleanup-failed"]
     assert sum(left.values()) == 0, left

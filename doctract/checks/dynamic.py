@@ -16,6 +16,7 @@ from doctract.rule_ids import (
     INTERACTION_REMOVED,
     INTERACTION_SHAPE_CHANGED,
     INTERACTION_STATUS_CHANGED,
+    LEFT_BEHIND,
     REQUEST_NOT_SENT,
     REQUEST_REJECTED,
     RESPONSE_CONTRACT_VIOLATION,
@@ -109,16 +110,32 @@ for _id, _severity, _doc in (
         Severity.ERROR,
         """A resource a live run created could not be deleted afterwards (after retries).
 
-        The finding names it, so it can be deleted by hand.""",
+        The finding names it, at the line of the request that created it, so it can be
+        deleted by hand. Also reported when a POST failed after it may have reached the API
+        (a response cut mid-body, a 5xx, an interrupt) and what it may have created cannot be
+        looked up (no list operation, no name in its body). Counted in the tutorial's
+        `cleanup.left`.""",
     ),
     (
         CLEANUP_UNAVAILABLE,
         Severity.INFO,
-        """A resource a live run created has no DELETE in the OpenAPI contract.
+        """A resource a live run created stays on the API: the contract offers no way to delete it.
 
-        The contract gives no DELETE on the item path of the collection it was created in,
-        so doctract cannot clean it up: the finding names it and points at the request that
-        created it, so it can be deleted by hand.""",
+        The OpenAPI contract gives no DELETE on the item path of the collection it was created
+        in (Data Prep mapping sets), or no contract describes the POST at all (it answered 201
+        Created; give the API's OpenAPI document so cleanup can delete it). The finding names
+        what is left at the request that created it, so it can be deleted by hand; it counts
+        in the tutorial's `cleanup.left`. Not reported against a throw-away `--emulator`.""",
+    ),
+    (
+        LEFT_BEHIND,
+        Severity.WARNING,
+        """A resource a live run created stays on the API: it could be deleted, but was not.
+
+        The contract has a DELETE for it, but the API is not local and `--allow-destructive`
+        was not given, so cleanup did not send it. The finding names what is left at the
+        request that created it; it counts in the tutorial's `cleanup.left`. (What the contract
+        cannot delete is `cleanup-unavailable`.)""",
     ),
     (
         DESTRUCTIVE_SKIPPED,

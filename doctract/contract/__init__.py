@@ -162,6 +162,13 @@ class Contract:
                 return op.template
         return None
 
+    def list_for(self, create: Operation) -> Operation | None:
+        """The GET on the collection a POST creates in (where what it created can be found)."""
+        for op in self.operations:
+            if op.method == "GET" and op.template == create.template:
+                return op
+        return None
+
     @cached_property
     def secrets(self) -> Secrets:
         """What must never be written down: the credentials its security schemes carry, and

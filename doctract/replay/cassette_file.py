@@ -55,9 +55,11 @@ class Interaction:
 
 
 def normalised_path(uri: str) -> str:
+    """The path and query with ids (UUIDs, 32-hex) as `{id}`: an API hands out new ones every
+    run, in paths and in filters alike (`/runs?property=flowId==...`)."""
     parts = urlsplit(uri)
-    path = HEX_ID.sub("{id}", UUID.sub("{id}", parts.path))
-    return path + (f"?{parts.query}" if parts.query else "")
+    path, query = (HEX_ID.sub("{id}", UUID.sub("{id}", part)) for part in parts[2:4])
+    return path + (f"?{query}" if query else "")
 
 
 def _body(raw: Any) -> Any:

@@ -158,6 +158,10 @@ def make_vcr(cassettes: Path, record_mode: str, secrets: Secrets = NO_SECRETS) -
         before_record_request=partial(_scrub_request, fields=secrets.fields),
         before_record_response=partial(_scrub_response, secrets=secrets),
         decode_compressed_response=True,
+        # `all` re-records: the cassette becomes what this run recorded, nothing kept from the
+        # last one (vcrpy would keep every old interaction no new one matches, and against an
+        # API that hands out new ids each run nothing matches: the cassette grew every run)
+        drop_unused_requests=record_mode == "all",
     )
     recorder.register_matcher("scrubbed_body", _scrubbed_body_matcher)
     recorder.register_persister(persister)

@@ -143,8 +143,10 @@ class Credentials:
                 )
         if cookies:
             headers["Cookie"] = "; ".join(cookies)
-        if query:
-            parts = urlsplit(url)
+        parts = urlsplit(url)
+        present = {unquote(pair.partition("=")[0]) for pair in parts.query.split("&") if pair}
+        query = [pair for pair in query if unquote(pair.partition("=")[0]) not in present]
+        if query:  # a URL that carries them already (a listing's next page) keeps its own
             url = urlunsplit(parts._replace(query="&".join(filter(None, [parts.query, *query]))))
         return Message(method, url, tuple(headers.items()), None)
 

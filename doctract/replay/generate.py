@@ -8,16 +8,21 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doctract.budget import BudgetExceeded, time_budget
 from doctract.config import Config
 from doctract.extractors import extract
 from doctract.findings import Finding, Severity
+from doctract.interrupts import signal_name
 from doctract.lint import discover, over_budget, read_document
 from doctract.project import flat_name, project_root, root_relative
 from doctract.replay.gherkin import feature_text
+from doctract.replay.interrupted import ReplayInterrupted
 from doctract.replay.session import ReplayOptions
+
+if TYPE_CHECKING:
+    import pytest
 
 MARKER = "@doctract"
 UNUSED_PLUGINS = ("schemathesis", "hypothesispytest", "anyio", "platformdirs", "xdist.looponfail")
@@ -128,29 +133,31 @@ def run_features(
             args.append("--doctract-allow-destructive")
         ctrl_c = _CtrlC()
         status = int(pytest.main(args, plugins=[*plugins, ctrl_c]))
-        if ctrl_c.seen:  # pytest caught the Ctrl-C and stopped: pass it on
-            raise KeyboardInterrupt
         lines = [
             line
             for part in sorted(Path(tmp).glob("results.jsonl*"))
             for line in part.read_text(encoding="utf-8").splitlines()
         ]
-    records = [json.loads(line) for line in lines]
-    return status, sorted(records, key=lambda r: (r["path"], r.get("node", "")))
+    records = sorted(
+        (json.loads(line) for line in lines), key=lambda r: (r["path"], r.get("node", ""))
+    )
+    if ctrl_c.signal is not None:  # pytest caught the Ctrl-C (SIGTERM) and stopped: pass it on
+        raise ReplayInterrupted(ctrl_c.signal, records)
+    return status, records
 
 
 class _CtrlC:
-    """A pytest plugin noting whether the run was stopped by Ctrl-C."""
+    """A pytest plugin noting whether the run was stopped by Ctrl-C or SIGTERM, and which."""
 
-    seen = False
+    signal: str | None = None
 
-    def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         import pytest
 
         # pytest also stops this way on a collection error (Session.Interrupted is a
         # KeyboardInterrupt): that is a feature that did not run, not a Ctrl-C
         if not isinstance(excinfo.value, pytest.Session.Interrupted):
-            self.seen = True
+            self.signal = signal_name(excinfo.value)
 
 
 def findings_of(results: Sequence[dict[str, Any]]) -> list[Finding]:

@@ -1,5 +1,5 @@
 """Documented HTTP messages: parse the feature's doc string, resolve placeholders, send with
-bounded retries."""
+bounded retries (which failures allow one: doctract.replay.retry)."""
 
 from __future__ import annotations
 
@@ -13,20 +13,11 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 from doctract.redact import SECRET_NAME
+from doctract.replay.retry import may_repeat_error, may_repeat_response, retry_after
 from doctract.urls import PLACEHOLDER, split_url
 
 CREDENTIALS = {"ACCESS_TOKEN", "API_KEY", "ORG_ID", "IMS_ORG", "SANDBOX_NAME", "CLIENT_SECRET"}
 _FAKE = {"SANDBOX_NAME": "prod", "ORG_ID": "DOCTRACT@AdobeOrg", "IMS_ORG": "DOCTRACT@AdobeOrg"}
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
-IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-# a 500 may have changed state: only requests that are safe to repeat are retried on it
-RETRY_IDEMPOTENT_STATUSES = frozenset({500})
-# refused, timed out, or cut mid-response
-TRANSIENT_ERRORS = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-)
 
 
 @dataclass(frozen=True)
@@ -106,12 +97,6 @@ class Attempts:
     recovered: int = 0  # requests that succeeded after at least one retry
 
 
-def _retryable(method: str, status: int) -> bool:
-    return status in RETRY_STATUSES or (
-        method in IDEMPOTENT and status in RETRY_IDEMPOTENT_STATUSES
-    )
-
-
 def send(
     session: requests.Session,
     message: Message,
@@ -119,9 +104,9 @@ def send(
     attempts: Attempts,
     timeout: float = 30.0,
 ) -> requests.Response:
-    """Send, retrying 429 (honouring Retry-After, at most 5 s), 502/503/504, 500 for idempotent
-    methods, and dropped or refused connections, with bounded backoff; the last response or
-    error is returned or raised."""
+    """Send, repeating on the failures doctract.replay.retry allows for the method, at most
+    `retries` times, after the Retry-After (at most 5 s) or a bounded backoff; the last
+    response or error is returned or raised."""
     for attempt in range(retries + 1):
         try:
             response = session.request(
@@ -131,18 +116,20 @@ def send(
                 data=message.body.encode() if message.body else None,
                 timeout=timeout,
             )
-        except TRANSIENT_ERRORS:
-            if attempt == retries:
+        except requests.RequestException as error:
+            if attempt == retries or not may_repeat_error(message.method, error):
                 raise
             attempts.retried += 1
-            time.sleep(min(0.2 * 2**attempt, 2.0))
+            time.sleep(_backoff(attempt))
             continue
-        if not _retryable(message.method, response.status_code):
-            attempts.recovered += 1 if attempt else 0
-            return response
-        if attempt == retries:
+        if attempt == retries or not may_repeat_response(message.method, response):
+            attempts.recovered += 1 if attempt and response.status_code < 400 else 0
             return response
         attempts.retried += 1
-        wait = response.headers.get("Retry-After", "")
-        time.sleep(min(float(wait), 5.0) if wait.isdigit() else min(0.2 * 2**attempt, 2.0))
+        wait = retry_after(response)
+        time.sleep(_backoff(attempt) if wait is None else wait)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _backoff(attempt: int) -> float:
+    return float(min(0.2 * 2**attempt, 2.0))

@@ -20,16 +20,19 @@ import requests
 import schemathesis
 from vcr.errors import CannotOverwriteExistingCassetteException
 
+from doctract import interrupts
 from doctract.api import Api
 from doctract.contract import Contract, Target
 from doctract.contract.fields import response_schema, volatile_fields
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
+from doctract.interrupts import signal_name
 from doctract.project import cassette_name
 from doctract.redact import redact, secret_values
 from doctract.replay.cassette_file import CassetteError
 from doctract.replay.cassettes import SCRUBBED, SECRET_KEY, make_vcr, scrub_body
-from doctract.replay.created import Created, created_by, find_id
+from doctract.replay.cleanup import Cleaner, Cleanup, Left, uncharted
+from doctract.replay.created import Created, created_by, find_id, maybe_created
 from doctract.replay.credentials import Credentials, credentials_of
 from doctract.replay.culprit import Evidence, judge
 from doctract.replay.etags import Etags
@@ -43,13 +46,12 @@ from doctract.replay.http import (
     resolved_secrets,
     send,
 )
+from doctract.replay.retry import ambiguous
 from doctract.rule_ids import (
     BLOCKED_STEP,
     BROKEN_REQUEST,
     CASSETTE_MISSING,
     CASSETTE_UNREADABLE,
-    CLEANUP_FAILED,
-    CLEANUP_UNAVAILABLE,
     DESTRUCTIVE_SKIPPED,
     REQUEST_REJECTED,
     RESPONSE_CONTRACT_VIOLATION,
@@ -137,6 +139,10 @@ def _schemathesis(contract: Contract) -> Any:
     return _SCHEMATHESIS[key]
 
 
+class Unfinished(Exception):
+    """A tutorial that did not run to its end (interrupted, or a step raised)."""
+
+
 class Replay:
     def __init__(self, doc_path: str, options: ReplayOptions) -> None:
         self.doc_path = doc_path
@@ -145,8 +151,10 @@ class Replay:
         self.outcomes: dict[int, Outcome] = {}
         self.ids: dict[str, str] = {}
         self.unavailable: dict[str, int] = {}
-        self.created: list[Created] = []  # what this run created, oldest first
+        self.created: list[Created] = []  # what this run created, or may have, oldest first
         self.created_by: dict[int, Created] = {}  # request index -> what it created
+        self.cleanup = Cleanup()
+        self.uncharted: list[Left] = []  # created (201) where no contract says how to delete
         self.targets: dict[int, Target] = {}  # request index -> its operation in the contract
         self.evidence: dict[int, Evidence] = {}  # what each request shows of doc, API, contract
         self.diverged: dict[int, list[int]] = {}  # request index -> its divergence findings
@@ -158,6 +166,7 @@ class Replay:
         # body fields the contract marks secret (password, writeOnly), scrubbed from results
         self.secret_fields = options.api.contracts.secrets.fields
         self.unusable: CassetteError | None = None
+        self.finished = False  # the last step ran: the tutorial was not cut short
         self.http = requests.Session()
         self._stack = contextlib.ExitStack()
         self.base = options.live
@@ -174,8 +183,12 @@ class Replay:
         recorder = make_vcr(
             self.options.cassettes, self.options.record, self.options.api.contracts.secrets
         )
+        # the cassette is saved when it closes, only if the tutorial ran to its end: an
+        # interrupted one (Ctrl-C, SIGTERM, a crash) keeps the previous cassette as it was
+        cassette = recorder.use_cassette(f"{name}.yaml", record_on_exception=False)
         try:
-            self._stack.enter_context(recorder.use_cassette(f"{name}.yaml"))
+            cassette.__enter__()
+            self._stack.push(lambda *_: cassette.__exit__(*self._ending()))
         except CassetteError as exc:
             self.unusable = exc
             self.findings.append(
@@ -186,6 +199,13 @@ class Replay:
                 )
             )
         return self
+
+    def _ending(self) -> tuple[type[BaseException] | None, BaseException | None, None]:
+        """How the tutorial ended, as the cassette's context manager wants to hear it: no
+        exception when it finished, else one (so vcrpy does not save what it recorded)."""
+        if self.finished:
+            return None, None, None
+        return Unfinished, Unfinished(self.doc_path), None
 
     def _emulator(self) -> Any:
         """The emulator `--emulator` starts (a context manager yielding its base URL): the one
@@ -213,8 +233,8 @@ class Replay:
     def finish(self) -> list[Finding]:
         try:
             self._name_culprits()
-            self._report_left_behind()
-            self._clean_up()
+            with interrupts.deferred():  # a second Ctrl-C or SIGTERM does not cut it short
+                self._clean_up()
         finally:
             self._stack.close()
             self.http.close()
@@ -228,51 +248,28 @@ class Replay:
         return is_loopback(url) or self.options.allow_destructive
 
     def _clean_up(self) -> None:
-        """Delete what this run created, newest first, retrying like any request; what still
-        fails is a finding, so nothing is left behind silently."""
+        """Delete what this run created, newest first (doctract.replay.cleanup); what stays,
+        or may stay, is a finding naming it, so nothing is left behind silently."""
         if self.options.keep or not self.base or self.options.offline:
             return
-        for item in reversed(self.created):
-            what, url, delete = item.what, item.url, item.delete
-            if delete is None or not self._destructive_ok(url):
-                continue
-            message = self.credentials.for_operation(delete, url, "DELETE")
-            try:
-                # more patience than for the doc's requests: leaving things behind is worse
-                response = send(self.http, message, self.options.retries + 3, self.attempts)
-                failed = response.status_code >= 400 and response.status_code != 404
-                reason = f"status {response.status_code}"
-            except requests.RequestException as exc:
-                failed, reason = True, type(exc).__name__
-            if failed:
-                self.report(
-                    CLEANUP_FAILED,
-                    1,
-                    f"the {what} this run created could not be deleted "
-                    f"({reason}); it is left behind",
-                    "delete it by hand",
-                )
+        cleaner = Cleaner(
+            self.http,
+            self.credentials,
+            self._destructive_ok,
+            # more patience than for the doc's requests: leaving things behind is worse
+            self.options.retries + 3,
+            self.attempts,
+            persistent=not self.options.emulator,
+        )
+        self.cleanup = cleaner.run(self.created, self.uncharted)
+        for left in self.cleanup.left:
+            self.report(left.rule, left.line, left.message, left.hint)
 
     def _resolve(self, method: str, url: str) -> Target | None:
         """The operation of a request as sent: its host is the live base's (the emulator, a
         sandbox), which the contract's servers need not name."""
         host = urlsplit(url).hostname or ""
         return self.options.api.contracts.resolve(method, url, frozenset({host.lower()}))
-
-    def _report_left_behind(self) -> None:
-        """What a live run created that the contract gives no DELETE for: named, with the
-        request that created it, so nothing is left behind silently."""
-        if self.options.keep or not self.base or self.options.offline:
-            return
-        for item in self.created:
-            if item.delete is None:
-                self.report(
-                    CLEANUP_UNAVAILABLE,
-                    item.line,
-                    f"the {item.what} this run created ({urlsplit(item.url).path}) is left "
-                    "behind: the contract has no DELETE for it",
-                    "delete it by hand, or add its DELETE to the contract",
-                )
 
     def _name_culprits(self) -> None:
         """Each diverging request's findings say which side is most likely wrong (the doc,
@@ -333,8 +330,10 @@ class Replay:
         return {
             "path": self.doc_path,
             "status": tutorial_status(self.findings),
+            "finished": self.finished,
             "retried": self.attempts.retried,
             "recovered": self.attempts.recovered,
+            "cleanup": self.cleanup.summary(),
             "findings": [f.to_dict() for f in self.findings],
             "requests": [o.to_dict(i) for i, o in sorted(self.outcomes.items())],
         }
@@ -397,6 +396,9 @@ class Replay:
             response = send(
                 self.http, message, self.options.retries if self.live else 0, self.attempts
             )
+        except KeyboardInterrupt as interrupt:  # Ctrl-C, SIGTERM: the request may have arrived
+            self._remember_lost(message, outcome, interrupt)
+            raise
         except CannotOverwriteExistingCassetteException:
             outcome.failed = True
             self.report(
@@ -413,6 +415,7 @@ class Replay:
                 line,
                 f"request {index} ({message.method} {outcome.path}) failed: {type(exc).__name__}",
             )
+            self._remember_lost(message, outcome, exc)
             return
         outcome.sent = True
         outcome.status = response.status_code
@@ -478,10 +481,13 @@ class Replay:
         response: requests.Response,
         outcome: Outcome,
     ) -> None:
-        """What a successful POST created (doctract.replay.created) and the etag an
-        `ETag` header carries, where the contract declares one."""
+        """What a POST created (doctract.replay.created), or may have, and the etag an `ETag`
+        header carries, where the contract declares one."""
         target = self._resolve(message.method, message.url)
         if target is None or target.operation is None:
+            if message.method == "POST" and outcome.status == 201:
+                # created, says HTTP; how to delete it, no contract says
+                self.uncharted.append(uncharted(message.url, outcome.line))
             return
         self.targets[index] = target
         created = created_by(
@@ -496,9 +502,31 @@ class Replay:
         if created is not None:
             self.created.append(created)
             self.created_by[index] = created
+        elif message.method == "POST" and outcome.status is not None:
+            status = outcome.status
+            if status == 201:  # created, but the answer does not say what: look it up
+                self._may_have_created(target, message, outcome, "status 201, no id in the answer")
+            elif ambiguous(message.method, status):  # a 5xx after the API may have acted
+                self._may_have_created(target, message, outcome, f"status {status}")
         etag = response.headers.get("ETag")
         if etag and outcome.status and target.operation.declares_header(outcome.status, "etag"):
             self.etags.saw(created.url if created else message.url, etag)
+
+    def _remember_lost(self, message: Message, outcome: Outcome, failure: BaseException) -> None:
+        """What a POST may have created when its answer was lost (cut mid-body, timed out,
+        interrupted) after the request may have reached the API: cleanup looks it up."""
+        if message.method != "POST" or not ambiguous(message.method, failure):
+            return
+        target = self._resolve(message.method, message.url)
+        if target is not None and target.operation is not None:
+            self._may_have_created(target, message, outcome, _failure_text(failure))
+
+    def _may_have_created(
+        self, target: Target, message: Message, outcome: Outcome, failure: str
+    ) -> None:
+        made = maybe_created(target, message.url, message.body, outcome.line, failure)
+        if made is not None:
+            self.created.append(made)
 
     def _validate_contract(
         self, index: int, message: Message, response: requests.Response, outcome: Outcome
@@ -644,7 +672,7 @@ class Replay:
         """The doc's id of what a request created, mapped to the live one, wherever the
         contract says the id is (not only values that look like ids)."""
         created, target = self.created_by.get(index), self.targets.get(index)
-        if created is None or target is None:
+        if created is None or created.id is None or target is None:
             return
         status = self.outcomes[index].status
         doc = find_id(target, status, example, None)
@@ -670,7 +698,9 @@ class Replay:
                 self._learn_ids(doc_item, live_item)
 
     def verdict(self) -> str | None:
-        """A summary when the tutorial diverges (errors or warnings), else None."""
+        """A summary when the tutorial diverges (errors or warnings), else None. The last
+        step: once it runs, the tutorial finished (and its recording may be saved)."""
+        self.finished = True
         serious = [f for f in self.findings if f.severity is not Severity.INFO]
         if not serious:
             return None
@@ -694,6 +724,12 @@ def tutorial_status(findings: list[Finding]) -> str:
     if not serious:
         return "passed"
     return "blocked" if serious <= _BLOCKING else "failed"
+
+
+def _failure_text(failure: BaseException) -> str:
+    if isinstance(failure, KeyboardInterrupt):
+        return f"interrupted by {signal_name(failure)} while waiting for the answer"
+    return type(failure).__name__
 
 
 def _text(body: bytes | str | None) -> str:

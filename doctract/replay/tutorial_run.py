@@ -19,6 +19,7 @@ from typing import Any
 
 from doctract.findings import Finding, Severity
 from doctract.redact import redact, secret_values
+from doctract.replay.cleanup import Cleanup
 from doctract.replay.session import Outcome, Replay, tutorial_status
 from doctract.rule_ids import CASSETTE_UNREADABLE, INTERNAL_ERROR, REQUEST_NOT_SENT
 
@@ -66,6 +67,8 @@ class TutorialRun:
         self.verdict_given = False  # the test failed on purpose: the tutorial diverges
         self.failed_step = ""  # the step pytest-bdd saw raise, if any
         self.started = time.perf_counter()
+        self.interrupted: str | None = None  # the signal that cut the run short (SIGTERM)
+        self.written: dict[str, Any] | None = None  # the record, once written
         self._line: int | None = None  # the documented request whose step is running
 
     def set(self, replay: Replay) -> None:
@@ -134,17 +137,18 @@ class TutorialRun:
         """A `request-not-sent` finding for each documented request without a terminal state;
         it then counts as not sent, with that finding."""
         stopped = next((f.line for f in self.findings if f.rule == INTERNAL_ERROR), None)
-        why = (
-            f"the replay stopped before it (internal-error at line {stopped})"
-            if stopped is not None
-            else "doctract reported no reason (a bug: please report it)"
-        )
+        why, hint = "doctract reported no reason (a bug: please report it)", ""
+        if self.interrupted is not None:
+            why, hint = f"the run was interrupted ({self.interrupted}) before it", "run it again"
+        elif stopped is not None:
+            why = f"the replay stopped before it (internal-error at line {stopped})"
+            hint = "see the finding that stopped the replay"
         for missing in unaccounted(sorted(self.documented.values(), key=_index), self.endings):
             self._add(
                 REQUEST_NOT_SENT,
                 missing.line,
                 f"request {missing.index} ({missing.step}) was not sent: {why}",
-                "see the finding that stopped the replay" if stopped else "",
+                hint,
             )
             self.endings[missing.index] = Ending(False, (REQUEST_NOT_SENT,))
             if self.replay is not None:
@@ -166,8 +170,10 @@ class TutorialRun:
             record = {
                 "path": self.path,
                 "status": tutorial_status(self.findings),
+                "finished": False,
                 "retried": 0,
                 "recovered": 0,
+                "cleanup": Cleanup().summary(),
                 "findings": [f.to_dict() for f in self.findings],
                 "requests": requests,
             }
