@@ -1,0 +1,517 @@
+"""The generic emulator serves any OpenAPI contract statefully.
+
+A small contract written for these tests (`tests/fixtures/apis/notes/`, an `X-Auth-Token`
+API with page/per_page paging, ETags with If-Match, JSON Patch and merge patch, a settings
+object, jobs) and the published Meilisearch contract (`../shared/corpora/meilisearch/`, skipped
+where it is absent): CRUD lifecycles, the HTTP errors, and schemathesis' generated and stateful
+tests against both and against the Flow Service contract served without its profile's rules.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis.stateful import run_state_machine_as_test
+from schemathesis.checks import (
+    content_type_conformance,
+    ignored_auth,
+    negative_data_rejection,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.config import SchemathesisConfig
+from starlette.testclient import TestClient
+
+from conftest import FIXTURES, ROOT, invoke
+from doctract.contract import Contract, ContractSource
+from doctract.emulator.engine import GenericEmulator, load_contract
+from doctract.emulator.faults import FaultPlan
+from doctract.emulator.server import running_generic_emulator
+from doctract.specs import FLOW_SERVICE, spec_text
+
+NOTES = FIXTURES / "apis" / "notes" / "openapi.yaml"
+MEILISEARCH = ROOT.parent / "shared" / "corpora" / "meilisearch" / "openapi.json"
+TOKEN = {"X-Auth-Token": "notes-test-token"}
+BEARER = {"Authorization": "Bearer meili-test-key"}
+RESPONSE_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+CHECKS = [*RESPONSE_CHECKS, negative_data_rejection, ignored_auth]
+
+
+class Api:
+    """A TestClient on a generic emulator; `call` returns (status, headers, body)."""
+
+    def __init__(self, contract: Contract, headers: dict[str, str], prefix: str = "") -> None:
+        self.emulator = GenericEmulator(contract, deterministic=True)
+        self.client = TestClient(self.emulator)
+        self.headers = headers
+        self.prefix = prefix
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        media: str = "application/json",
+    ) -> tuple[int, dict[str, str], Any]:
+        sent = {**self.headers, **(headers or {})}
+        content = None
+        if body is not None:
+            sent.setdefault("Content-Type", media)
+            content = json.dumps(body).encode()
+        response = self.client.request(method, self.prefix + path, content=content, headers=sent)
+        try:
+            payload = response.json() if response.content else None
+        except ValueError:
+            payload = response.text
+        return response.status_code, dict(response.headers), payload
+
+    def ok(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:
+        status, _, payload = self.call(method, path, body, **kwargs)
+        assert 200 <= status < 300, (method, path, status, payload)
+        return payload
+
+
+@pytest.fixture
+def notes() -> Api:
+    return Api(load_contract(str(NOTES)), TOKEN, prefix="/v2")
+
+
+@pytest.fixture(scope="module")
+def meilisearch_contract() -> Contract:
+    if not MEILISEARCH.is_file():
+        pytest.skip(f"the Meilisearch corpus is not at {MEILISEARCH} (../shared is absent)")
+    return load_contract(str(MEILISEARCH))
+
+
+@pytest.fixture
+def meili(meilisearch_contract: Contract) -> Api:
+    return Api(meilisearch_contract, BEARER)
+
+
+# --- the notes contract: resources, collections, singletons, receipts --------------------------
+
+
+def test_create_read_list_and_paging(notes: Api) -> None:
+    status, headers, created = notes.call(
+        "POST", "/notebooks", {"title": "Ideas", "color": "red", "password": "hunter2"}
+    )
+    assert status == 201
+    assert uuid.UUID(created["id"]).version == 4
+    assert created["title"] == "Ideas" and created["color"] == "red"
+    assert created["archived"] is False  # the schema's default
+    assert created["createdAt"].endswith("Z") and "password" not in created  # writeOnly
+    assert headers["location"] == f"/v2/notebooks/{created['id']}"
+    assert headers["etag"].startswith('"')
+    status, read_headers, read = notes.call("GET", f"/notebooks/{created['id']}")
+    assert (status, read) == (200, created) and read_headers["etag"] == headers["etag"]
+    for title, color in (("Plans", "blue"), ("Lists", "red")):
+        notes.ok("POST", "/notebooks", {"title": title, "color": color})
+    first = notes.ok("GET", "/notebooks?per_page=2")
+    assert [n["title"] for n in first["data"]] == ["Ideas", "Plans"]
+    assert (first["page"], first["per_page"], first["total_count"], first["has_more"]) == (
+        1,
+        2,
+        3,
+        True,
+    )
+    second = notes.ok("GET", "/notebooks?per_page=2&page=2")
+    assert [n["title"] for n in second["data"]] == ["Lists"] and second["has_more"] is False
+    red = notes.ok("GET", "/notebooks?color=red")
+    assert [n["title"] for n in red["data"]] == ["Ideas", "Lists"]
+
+
+def test_etags_guard_merge_patch_and_json_patch(notes: Api) -> None:
+    status, headers, book = notes.call("POST", "/notebooks", {"title": "Ideas", "color": "red"})
+    path, etag = f"/notebooks/{book['id']}", headers["etag"]
+    merge = "application/merge-patch+json"
+    status, _, body = notes.call("PATCH", path, {"title": "New"}, media=merge)
+    assert status == 428 and "If-Match" in body["message"]
+    status, _, body = notes.call(
+        "PATCH", path, {"title": "New"}, headers={"If-Match": '"stale"'}, media=merge
+    )
+    assert status == 412 and body["code"] == "precondition_failed"
+    status, headers, body = notes.call(
+        "PATCH", path, {"title": "New", "color": None}, headers={"If-Match": etag}, media=merge
+    )
+    assert status == 200 and body["title"] == "New" and "color" not in body  # null removes
+    assert headers["etag"] != etag and body["createdAt"] == book["createdAt"]
+    patch = [{"op": "replace", "path": "/archived", "value": True}]
+    status, headers, body = notes.call(
+        "PATCH",
+        path,
+        patch,
+        headers={"If-Match": headers["etag"]},
+        media="application/json-patch+json",
+    )
+    assert status == 200 and body["archived"] is True and body["title"] == "New"
+    assert notes.call("DELETE", path, headers={"If-Match": etag})[0] == 412
+    assert notes.call("DELETE", path, headers={"If-Match": headers["etag"]})[0] == 204
+    assert notes.call("GET", path)[0] == 404
+
+
+def test_nested_collection_lives_and_dies_with_its_item(notes: Api) -> None:
+    book = notes.ok("POST", "/notebooks", {"title": "Ideas"})
+    notes_path = f"/notebooks/{book['id']}/notes"
+    first = notes.ok("POST", notes_path, {"text": "milk", "tags": ["shopping"]})
+    second = notes.ok("POST", notes_path, {"text": "call Ada"})
+    assert (first["id"], second["id"]) == (1, 2)  # integer ids count up
+    assert second["tags"] == []  # a required field the request left out, built
+    assert notes.ok("GET", f"{notes_path}?limit=1&offset=1") == [second]
+    assert notes.ok("GET", f"{notes_path}?tag=shopping") == [first]
+    replaced = notes.ok("PUT", f"{notes_path}/1", {"text": "oat milk"})
+    assert replaced["tags"] == [] and replaced["createdAt"] == first["createdAt"]
+    assert notes.ok("GET", f"{notes_path}/1") == replaced
+    missing = f"/notebooks/{uuid.uuid4()}/notes"
+    status, _, body = notes.call("POST", missing, {"text": "x"})
+    assert status == 404 and "no notebook" in body["message"]
+    notes.ok("DELETE", f"/notebooks/{book['id']}")
+    assert notes.call("GET", f"{notes_path}/1")[0] == 404
+
+
+def test_singleton_keeps_what_was_written(notes: Api) -> None:
+    book = notes.ok("POST", "/notebooks", {"title": "Ideas"})
+    sharing = f"/notebooks/{book['id']}/sharing"
+    assert notes.ok("GET", sharing) == {"public": False, "readers": []}  # its example
+    stored = {"public": True, "readers": ["ada@example.com"]}
+    assert notes.ok("PUT", sharing, stored) == stored
+    assert notes.ok("GET", sharing) == stored
+    assert notes.call("GET", f"/notebooks/{uuid.uuid4()}/sharing")[0] == 404
+
+
+def test_receipt_names_the_item_and_stores_a_finished_job(notes: Api) -> None:
+    book = notes.ok("POST", "/notebooks", {"title": "Ideas"})
+    status, _, ticket = notes.call("POST", f"/notebooks/{book['id']}/export")
+    assert status == 202
+    assert ticket["notebookId"] == book["id"] and ticket["state"] == "queued"
+    job = notes.ok("GET", f"/jobs/{ticket['jobId']}")
+    assert job["id"] == ticket["jobId"] and job["notebookId"] == book["id"]
+    assert job["state"] == "done"  # writes apply at once: the job is finished
+    assert notes.call("GET", f"/jobs/{ticket['jobId'] + 1}")[0] == 404
+
+
+def test_operations_it_cannot_infer_answer_their_example(notes: Api) -> None:
+    assert notes.ok("GET", "/stats") == {"notebooks": 12, "notes": 345}
+    limits = notes.emulator.describe()
+    assert limits == [
+        "GET /stats: not a collection, an item or a singleton; answers its documented example",
+        "POST /notebooks/{notebookId}/export: not a collection, an item or a singleton; "
+        "answers its documented example",
+    ]
+
+
+def test_http_errors_in_the_contracts_error_shape(notes: Api) -> None:
+    status, _, body = notes.call("GET", "/notepads")
+    assert status == 404 and body == {
+        "code": "not_found",
+        "message": "no such endpoint: /v2/notepads",
+    }
+    status, headers, body = notes.call("PUT", "/notebooks")
+    assert status == 405 and headers["allow"] == "GET, POST" and "PUT" in body["message"]
+    status, _, body = notes.call("POST", "/notebooks", {"title": "", "colour": "red"})
+    assert status == 400 and body["code"] == "bad_request"
+    assert {e["path"] for e in body["errors"]} == {"body/title", "body/colour"}
+    status, _, body = notes.call("POST", "/notebooks", {"title": "x"}, headers={"X-Auth-Token": ""})
+    assert status == 401 and "X-Auth-Token" in body["message"]
+    status, _, body = notes.call("POST", "/notebooks", {"title": "x"}, media="text/csv")
+    assert status == 415 and body["code"] == "unsupported_media_type"
+    status, _, body = notes.call("GET", "/notebooks?per_page=500&sort=title")
+    assert status == 400
+    assert {e["path"] for e in body["errors"]} == {"query.per_page", "query.sort"}
+    raw = notes.client.post(
+        "/v2/notebooks", content=b"{nope", headers={**TOKEN, "Content-Type": "application/json"}
+    )
+    assert raw.status_code == 400 and "not valid JSON" in raw.json()["message"]
+
+
+def test_base_path_is_optional_and_the_contract_is_served(notes: Api) -> None:
+    created = notes.ok("POST", "/notebooks", {"title": "Ideas"})
+    assert notes.client.get(f"/notebooks/{created['id']}", headers=TOKEN).json() == created
+    contract = notes.client.get("/openapi.json").json()
+    assert contract["info"]["title"].startswith("Notes")
+
+
+def test_deterministic_ids_repeat_and_fresh_ones_do_not() -> None:
+    contract = load_contract(str(NOTES))
+
+    def first_id(deterministic: bool) -> str:
+        client = TestClient(GenericEmulator(contract, deterministic=deterministic))
+        response = client.post("/notebooks", json={"title": "x"}, headers=TOKEN)
+        return str(response.json()["id"])
+
+    assert first_id(True) == first_id(True)
+    assert first_id(False) != first_id(False)
+
+
+# --- Meilisearch: client-chosen ids, tasks, documents, settings ---------------------------------
+
+
+def test_meilisearch_index_documents_settings_lifecycle(meili: Api) -> None:
+    status, _, task = meili.call("POST", "/indexes", {"uid": "movies", "primaryKey": "id"})
+    assert status == 202 and task["indexUid"] == "movies" and task["status"] == "enqueued"
+    done = meili.ok("GET", f"/tasks/{task['taskUid']}")
+    assert (done["uid"], done["status"], done["type"]) == (
+        task["taskUid"],
+        "succeeded",
+        "indexCreation",
+    )
+    index = meili.ok("GET", "/indexes/movies")
+    assert index["uid"] == "movies" and index["primaryKey"] == "id"
+    assert [i["uid"] for i in meili.ok("GET", "/indexes")["results"]] == ["movies"]
+    docs = [{"id": n, "title": f"Movie {n}"} for n in (1, 2, 3)]
+    meili.ok("POST", "/indexes/movies/documents", docs)
+    page = meili.ok("GET", "/indexes/movies/documents?limit=2&offset=1")
+    assert page["results"] == docs[1:] and (page["limit"], page["offset"], page["total"]) == (
+        2,
+        1,
+        3,
+    )
+    meili.ok("PUT", "/indexes/movies/documents", [{"id": 2, "genre": "drama"}])  # merges
+    assert meili.ok("GET", "/indexes/movies/documents/2") == {
+        "id": 2,
+        "title": "Movie 2",
+        "genre": "drama",
+    }
+    meili.ok("DELETE", "/indexes/movies/documents/2")
+    assert meili.call("GET", "/indexes/movies/documents/2")[0] == 404
+    meili.ok("PUT", "/indexes/movies/settings/stop-words", ["the", "a"])
+    assert meili.ok("GET", "/indexes/movies/settings/stop-words") == ["the", "a"]
+    meili.ok("DELETE", "/indexes/movies/settings/stop-words")
+    assert meili.ok("GET", "/indexes/movies/settings/stop-words") != ["the", "a"]
+    meili.ok("DELETE", "/indexes/movies")
+    status, _, error = meili.call("GET", "/indexes/movies/documents/1")
+    assert status == 404 and error["code"] == "document_not_found"
+    tasks = meili.ok("GET", "/tasks")["results"]
+    assert [t["type"] for t in tasks][:2] == ["indexCreation", "documentAdditionOrUpdate"]
+
+
+def test_meilisearch_writes_under_a_new_index_create_it(meili: Api) -> None:
+    assert meili.call("GET", "/indexes/books")[0] == 404
+    meili.ok("POST", "/indexes/books/documents", [{"book_id": "b1", "title": "Dune"}])
+    assert meili.ok("GET", "/indexes/books")["uid"] == "books"
+    assert meili.ok("GET", "/indexes/books/documents/b1")["title"] == "Dune"
+
+
+def test_meilisearch_keys_by_key_or_uid_and_errors(meili: Api) -> None:
+    key = meili.ok("POST", "/keys", {"actions": ["search"], "indexes": ["*"], "expiresAt": None})
+    assert meili.ok("GET", f"/keys/{key['key']}") == key
+    assert meili.ok("GET", f"/keys/{key['uid']}") == key
+    status, headers, body = meili.call("GET", "/indexes", headers={"Authorization": ""})
+    assert status == 401 and headers["www-authenticate"] == "Bearer"
+    assert set(body) == {"message", "code", "type", "link"}
+    status, _, body = meili.call("POST", "/indexes", {"uid": 7})
+    assert status == 400 and body["errors"] == [
+        {"path": "body/uid", "message": "7 is not of type string"}
+    ]
+
+
+# --- schemathesis: generated and stateful tests ------------------------------------------------
+
+NOTES_AUTH = '[auth.openapi.authToken]\napi_key = "notes-test-token"\n'
+POSITIVE = '[generation]\nmode = "positive"\n'
+# pinned credentials: schemathesis checks that a wrong one is refused
+notes_app = GenericEmulator(
+    load_contract(str(NOTES)), deterministic=True, credentials={"authToken": "notes-test-token"}
+)
+notes_schema = schemathesis.openapi.from_asgi(
+    "/openapi.json", notes_app, config=SchemathesisConfig.from_str(NOTES_AUTH)
+)
+notes_stateful = schemathesis.openapi.from_asgi(
+    "/openapi.json", notes_app, config=SchemathesisConfig.from_str(NOTES_AUTH + POSITIVE)
+)
+FLOW_AUTH = (
+    '[auth.openapi.bearerAuth]\nbearer = "t"\n[auth.openapi.apiKey]\napi_key = "k"\n'
+    '[auth.openapi.imsOrg]\napi_key = "ACME@AdobeOrg"\n'
+)
+flow_app = GenericEmulator(
+    Contract.from_text(spec_text(), FLOW_SERVICE),
+    deterministic=True,
+    credentials={"bearerAuth": "t", "apiKey": "k", "imsOrg": "ACME@AdobeOrg"},
+)
+flow_schema = schemathesis.openapi.from_asgi(
+    "/openapi.json", flow_app, config=SchemathesisConfig.from_str(FLOW_AUTH)
+)
+flow_stateful = schemathesis.openapi.from_asgi(
+    "/openapi.json", flow_app, config=SchemathesisConfig.from_str(FLOW_AUTH + POSITIVE)
+)
+calls: Counter[tuple[str, int]] = Counter()
+SETTINGS = settings(
+    max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+
+
+@notes_schema.parametrize()
+@SETTINGS
+def test_notes_every_operation_conforms(case: schemathesis.Case[Any]) -> None:
+    case.call_and_validate(checks=CHECKS)
+
+
+@flow_schema.parametrize()
+@SETTINGS
+def test_flow_service_contract_every_operation_conforms(case: schemathesis.Case[Any]) -> None:
+    case.call_and_validate(checks=CHECKS)
+
+
+def _workflows(schema: Any, app: GenericEmulator) -> Any:
+    class Workflows(schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            app.reset()  # a fresh store per run: replays see the same ids
+
+        def validate_response(
+            self, response: schemathesis.Response, case: schemathesis.Case[Any], **kw: object
+        ) -> None:
+            calls[(case.operation.label, response.status_code)] += 1
+            case.validate_response(response, checks=RESPONSE_CHECKS)
+
+    return Workflows
+
+
+STATEFUL = settings(
+    max_examples=40,
+    stateful_step_count=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def _reached() -> set[str]:
+    """Operations that answered a success: the links carried real ids to them."""
+    return {op for (op, status) in calls if status < 300}
+
+
+def test_notes_stateful_workflows_follow_the_links() -> None:
+    calls.clear()
+    run_state_machine_as_test(_workflows(notes_stateful, notes_app), settings=STATEFUL)
+    reached = _reached()
+    assert {
+        "POST /notebooks",
+        "GET /notebooks/{notebookId}",
+        "PATCH /notebooks/{notebookId}",
+        "DELETE /notebooks/{notebookId}",
+        "POST /notebooks/{notebookId}/notes",
+    } <= reached, sorted(calls.items())
+
+
+def test_flow_service_contract_stateful_workflows() -> None:
+    calls.clear()
+    run_state_machine_as_test(_workflows(flow_stateful, flow_app), settings=STATEFUL)
+    assert "GET /data/foundation/flowservice/connections/{connectionId}" in _reached(), sorted(
+        calls.items()
+    )
+
+
+@pytest.fixture(scope="module")
+def meilisearch_app(meilisearch_contract: Contract) -> GenericEmulator:
+    return GenericEmulator(
+        meilisearch_contract, deterministic=True, credentials={"Bearer": "meili-test-key"}
+    )
+
+
+def _meilisearch_schema(app: GenericEmulator, mode: str) -> Any:
+    config = f'[auth.openapi.Bearer]\nbearer = "meili-test-key"\n[generation]\nmode = "{mode}"\n'
+    return schemathesis.openapi.from_asgi(
+        "/openapi.json", app, config=SchemathesisConfig.from_str(config)
+    )
+
+
+@pytest.fixture(scope="module")
+def meilisearch_positive(meilisearch_app: GenericEmulator) -> Any:
+    return _meilisearch_schema(meilisearch_app, "positive")
+
+
+def _every_operation(schema: Any, checks: list[Any], examples: int) -> dict[str, str]:
+    """schemathesis' generated cases for each operation (what `parametrize` runs, in one
+    test: the contract is only there when ../shared is); the failures by operation."""
+    failures: dict[str, str] = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(operation.as_strategy())
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def check(case: schemathesis.Case[Any]) -> None:
+            case.call_and_validate(checks=checks)
+
+        try:
+            check()
+        except (Exception, BaseExceptionGroup) as exc:  # schemathesis' FailureGroup
+            failures[operation.label] = str(exc)[:2000]
+    return failures
+
+
+def test_meilisearch_every_operation_conforms(meilisearch_positive: Any) -> None:
+    failures = _every_operation(meilisearch_positive, CHECKS, 3)
+    assert not failures, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_meilisearch_rejects_what_the_contract_rejects(meilisearch_app: GenericEmulator) -> None:
+    # the contract declares no 400 for most operations (the API answers one), so the
+    # status-code check cannot apply to invalid requests; every one must be refused
+    schema = _meilisearch_schema(meilisearch_app, "negative")
+    checks = [not_a_server_error, negative_data_rejection, content_type_conformance]
+    failures = _every_operation(schema, checks, 3)
+    assert not failures, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_meilisearch_stateful_workflows(meilisearch_positive: Any, meilisearch_app: Any) -> None:
+    calls.clear()
+    run_state_machine_as_test(_workflows(meilisearch_positive, meilisearch_app), settings=STATEFUL)
+    assert {"GET /keys/{key}", "PATCH /keys/{key}", "GET /webhooks/{uuid}"} <= _reached(), sorted(
+        calls.items()
+    )
+
+
+# --- serving: a real port, faults, the command ------------------------------------------------
+
+
+def test_running_generic_emulator_serves_over_http_with_faults(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    contract = Contract.load(ContractSource(str(NOTES)))
+    with (
+        caplog.at_level(logging.INFO, logger="doctract.emulator"),
+        running_generic_emulator(contract) as base,
+    ):
+        created = httpx2.post(f"{base}/v2/notebooks", json={"title": "x"}, headers=TOKEN)
+        assert created.status_code == 201
+        again = httpx2.get(f"{base}{created.headers['location']}", headers=TOKEN)
+        assert again.json() == created.json()
+    assert any("answer only their documented example" in r.getMessage() for r in caplog.records)
+    assert any("GET /stats" in r.getMessage() for r in caplog.records)
+    with running_generic_emulator(contract, faults=FaultPlan(throttle=1.0)) as base:
+        throttled = httpx2.get(f"{base}/v2/notebooks", headers=TOKEN)
+        assert throttled.status_code == 429 and throttled.headers["retry-after"] == "1"
+        stats = httpx2.get(f"{base}/__doctract/faults").json()
+        assert stats["throttle"] == 1
+
+
+def test_emulator_command_refuses_an_unusable_contract(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("openapi: 3.1.0\npaths: 7\n", encoding="utf-8")
+    code, output = invoke("emulator", "--openapi", str(broken))
+    assert code == 2 and "paths" in output and "Traceback" not in output
+    code, output = invoke("emulator", "--openapi", str(tmp_path / "missing.yaml"))
+    assert code == 2 and "no such OpenAPI document" in output
