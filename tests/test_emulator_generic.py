@@ -322,6 +322,123 @@ def test_meilisearch_keys_by_key_or_uid_and_errors(meili: Api) -> None:
     ]
 
 
+def test_meilisearch_contract_statuses_win_where_it_leaves_a_choice(meili: Api) -> None:
+    meili.ok("POST", "/indexes", {"uid": "films", "primaryKey": "id"})
+    # a taken uid: no 409 declared, so the create is accepted and changes nothing
+    status, _, task = meili.call("POST", "/indexes", {"uid": "films", "primaryKey": "other"})
+    assert status == 202 and task["indexUid"] == "films"
+    assert meili.ok("GET", "/indexes/films")["primaryKey"] == "id"
+    # no 404 declared for this DELETE: deleting what is not there succeeds
+    assert meili.call("DELETE", "/dynamic-search-rules/nothing")[0] == 202
+    # PATCH does not create an index (POST /indexes does); it creates a rule (nothing else does)
+    assert meili.call("PATCH", "/indexes/nothing", {"primaryKey": "id"})[0] == 404
+    meili.ok("PATCH", "/dynamic-search-rules/r1", {"active": True})
+    assert meili.ok("GET", "/dynamic-search-rules/r1")["active"] is True
+
+
+def test_meilisearch_text_bodies(meili: Api) -> None:
+    meili.ok("POST", "/indexes", {"uid": "films"})
+    sent = meili.client.put(
+        "/indexes/films/settings/distinct-attribute",
+        content=b"title",
+        headers={**BEARER, "Content-Type": "text/plain"},
+    )
+    assert sent.status_code == 202
+    assert meili.ok("GET", "/indexes/films/settings/distinct-attribute") == "title"
+    toggled = meili.client.put(
+        "/indexes/films/settings/facet-search",
+        content=b"false",  # a text body whose schema is a boolean
+        headers={**BEARER, "Content-Type": "text/plain"},
+    )
+    assert toggled.status_code == 202
+    assert meili.ok("GET", "/indexes/films/settings/facet-search") is False
+
+
+def test_server_generated_ids_are_not_created_by_put_or_patch(notes: Api) -> None:
+    missing = f"/notebooks/{uuid.uuid4()}"
+    merge = "application/merge-patch+json"
+    status = notes.call("PATCH", missing, {"title": "x"}, {"If-Match": "*"}, merge)[0]
+    assert status == 404
+    book = notes.ok("POST", "/notebooks", {"title": "Ideas"})
+    assert notes.call("PUT", f"/notebooks/{book['id']}/notes/7", {"text": "x"})[0] == 404
+
+
+def test_the_plan_names_what_each_operation_does() -> None:
+    emulator = GenericEmulator(load_contract(str(NOTES)))
+    plan = {
+        b.operation.label: (b.kind.value, b.shape.value) for b in emulator.plan.behaviours.values()
+    }
+    assert plan["POST /notebooks"] == ("create", "resource")
+    assert plan["GET /notebooks"] == ("list", "list")
+    assert plan["PATCH /notebooks/{notebookId}"] == ("patch", "resource")
+    assert plan["DELETE /notebooks/{notebookId}/notes/{noteId}"] == ("delete", "empty")
+    assert plan["PUT /notebooks/{notebookId}/sharing"] == ("replace state", "resource")
+    assert plan["POST /notebooks/{notebookId}/export"] == ("example", "receipt")
+    notes_collection = next(c for c in emulator.plan.collections if c.name == "notes")
+    assert (notes_collection.id_field, notes_collection.id_types) == ("id", ("integer",))
+    assert not notes_collection.client_ids
+    jobs = next(c for c in emulator.plan.collections if c.name == "jobs")
+    assert jobs.client_ids and not jobs.has_create
+    listing = emulator.plan.behaviours[("GET", "/notebooks")]
+    assert (listing.paging.page, listing.paging.limit, listing.paging.default_limit) == (
+        "page",
+        "per_page",
+        30,
+    )
+
+
+CONFORM = """
+openapi: 3.1.0
+info: {title: values, version: "1"}
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      additionalProperties: false
+      required: [id, tag, etag, kind]
+      properties:
+        id: {type: string, format: uuid}
+        tag: {type: string, pattern: "^[A-Z]{2}-[0-9]+$"}
+        etag: {type: string, pattern: '^".+"$'}
+        kind: {oneOf: [{type: "null"}, {type: integer, minimum: 3}]}
+        secret: {type: string, writeOnly: true}
+        size: {type: integer, exclusiveMinimum: 10, multipleOf: 5}
+"""
+
+
+def test_values_are_built_and_fitted_to_their_schema() -> None:
+    from doctract.emulator.schema_values import Fresh, SchemaValues
+
+    contract = Contract.from_text(CONFORM, "values.yaml")
+    values = SchemaValues(
+        contract.document,
+        contract.schemas,
+        Fresh(
+            now=lambda: "2026-01-01T00:00:00Z", uuid=lambda: "7b0c52c6-0d8a-4d8e-9b7c-1f3e5a2b9c10"
+        ),
+    )
+    thing = "/components/schemas/Thing"
+    built = values.build(thing)
+    assert built == {
+        "id": "7b0c52c6-0d8a-4d8e-9b7c-1f3e5a2b9c10",
+        "tag": "AA-0",
+        "etag": '"0"',
+        "kind": 3,
+    }
+    fitted = values.conform(
+        thing,
+        {"id": "not-a-uuid", "tag": "AB-12", "etag": '"x"', "kind": 4, "secret": "s", "extra": 1},
+    )
+    assert fitted == {
+        "id": "7b0c52c6-0d8a-4d8e-9b7c-1f3e5a2b9c10",
+        "tag": "AB-12",
+        "etag": '"x"',
+        "kind": 4,
+    }
+    assert values.build(f"{thing}/properties/size") == 15
+
+
 # --- schemathesis: generated and stateful tests ------------------------------------------------
 
 NOTES_AUTH = '[auth.openapi.authToken]\napi_key = "notes-test-token"\n'

@@ -9,31 +9,41 @@ answers its documented example and the plan says so):
   A collection nested under another's item belongs to that item: it exists only while the
   item does, and deleting the item deletes it.
 - On a collection: GET lists; POST creates, or lists when its success response is a list
-  (a search written as POST); POST or PUT with an array body stores each element (POST
-  replaces, PUT merges); DELETE clears it. On an item: GET reads, PUT replaces, PATCH patches
-  (an array body is a JSON Patch, an object a JSON merge patch), DELETE removes.
+  (a search written as POST); an array body (PUT, or POST where the schema allows one)
+  stores each element (POST replaces, PUT merges); DELETE clears it. On an item: GET reads,
+  PUT replaces, PATCH patches (an array body is a JSON Patch, an object a JSON merge patch;
+  the media type decides where it names one), DELETE removes.
 - The **id field** is the first of these the item's schemas declare: the path parameter's
   name, that name without the singular prefix (`document_id` -> `id`), `id`, `uid`, `key`,
-  `uuid`, `name`, `<singular>Id`; else `id`. Ids are **chosen by the client** when the create
-  body declares the id field or no operation creates items (then PUT/PATCH on a missing item,
-  or a write under it, creates it); otherwise the emulator generates them per the path
-  parameter's schema (integers count up, strings are UUIDs).
+  `uuid`, `name`, `<singular>Id`; else `id` (elements of an array body without it: their
+  first field ending in `id`). Ids are **chosen by the client** when the create body
+  declares the id field or no properties at all, or when no operation creates items;
+  otherwise the emulator generates them per the path parameter's schema (integers count up,
+  strings are UUIDs). Where the client chooses ids, PUT to a missing item creates it, PATCH
+  too when no operation creates items, and so does a write under a missing item (documents
+  added to an index that does not exist yet); everything else under a missing item is 404.
 - A **singleton** is a path that is neither collection nor item, with GET and PUT or PATCH
   (`/indexes/{uid}/settings`): GET answers what the last write stored (at first its
-  documented example), PUT replaces, PATCH merges, DELETE resets.
+  documented example), PUT replaces, PATCH patches, DELETE resets.
 - A response **shows the resource** when its schema declares the id field, is the item
   schema, or declares nothing; it is a **list** when it is an array or an object holding an
   array of items (the others are paging metadata, filled by name: `offset`, `limit`,
   `total`, `page`, `next`, ...); any other schema is a **receipt** (an asynchronous task):
   its documented example, with the fields that name a collection's id (`indexUid`,
-  `taskUid`) filled in; a receipt that names another collection's id (`taskUid` for
-  `/tasks/{task_id}`) also stores a record there, as finished (writes apply at once).
+  `taskUid`) filled in and its date-times now; a receipt that names the id of a collection
+  no operation creates (`taskUid` for `/tasks/{task_id}`) also stores a record there, built
+  from that collection's documented item with the receipt's fields, in its documented state
+  (`succeeded`): writes apply at once.
 - Paging parameters are recognised by name: `limit`, `per_page`, `pageSize`, `size`,
   `offset`, `skip`, `page`, `continuationToken`, `cursor`, `pageToken`; other list query
-  parameters named like a field (or its plural) filter by equality.
+  parameters named like a field (or its plural or singular) filter by equality.
 - ETags only where declared: an `ETag` response header is sent where the contract declares
   one, `If-Match` is checked (412 stale, 428 missing when required) where it declares that
   parameter; a body property named `etag` carries the current etag.
+- The contract's statuses win where it leaves a choice: a create whose client-chosen id is
+  taken is 409 where the operation declares 409, else accepted with nothing changed (as an
+  API that queues the write and fails it later); a DELETE of a missing item is 404 where
+  declared, else a success (DELETE is idempotent).
 """
 
 from __future__ import annotations
