@@ -35,8 +35,12 @@ from starlette.testclient import TestClient
 
 from conftest import FIXTURES, ROOT, invoke
 from doctract.contract import Contract, ContractSource
+from doctract.emulator.behaviours import Outcome
 from doctract.emulator.engine import GenericEmulator, load_contract
+from doctract.emulator.errors import ApiError
 from doctract.emulator.faults import FaultPlan
+from doctract.emulator.incoming import Call
+from doctract.emulator.inference import Behaviour
 from doctract.emulator.server import running_generic_emulator
 from doctract.specs import FLOW_SERVICE, spec_text
 
@@ -239,6 +243,32 @@ def test_http_errors_in_the_contracts_error_shape(notes: Api) -> None:
         "/v2/notebooks", content=b"{nope", headers={**TOKEN, "Content-Type": "application/json"}
     )
     assert raw.status_code == 400 and "not valid JSON" in raw.json()["message"]
+
+
+def test_a_profile_rule_answers_refuses_or_leaves_a_call() -> None:
+    def archived_books_do_not_export(
+        call: Call, behaviour: Behaviour, emulator: GenericEmulator
+    ) -> Outcome | None:
+        if call.operation.operation_id == "exportNotebook":
+            books = emulator.plan.collections[0]
+            _, book = emulator.behaviours.find(call, books)
+            if book.value.get("archived"):
+                raise ApiError(409, "an archived notebook cannot be exported")
+        if call.operation.operation_id == "getStats":
+            return Outcome(200, {"notebooks": len(emulator.store.items("/notebooks")), "notes": 0})
+        return None
+
+    contract = load_contract(str(NOTES))
+    client = TestClient(GenericEmulator(contract, rules=(archived_books_do_not_export,)))
+    kept = client.post("/notebooks", json={"title": "Kept"}, headers=TOKEN).json()
+    old = client.post("/notebooks", json={"title": "Old", "archived": True}, headers=TOKEN).json()
+    assert client.post(f"/notebooks/{kept['id']}/export", headers=TOKEN).status_code == 202
+    refused = client.post(f"/notebooks/{old['id']}/export", headers=TOKEN)
+    assert refused.status_code == 409 and refused.json() == {
+        "code": "conflict",
+        "message": "an archived notebook cannot be exported",
+    }
+    assert client.get("/stats", headers=TOKEN).json() == {"notebooks": 2, "notes": 0}
 
 
 def test_base_path_is_optional_and_the_contract_is_served(notes: Api) -> None:

@@ -32,7 +32,8 @@ _MISSING = object()
 
 @dataclass(frozen=True)
 class Outcome:
-    """A response: status, body (None with `media` None: no body) and headers."""
+    """A response: status, body, media type and headers. Body and media None: no body; a
+    body without a media type is sent as JSON."""
 
     status: int
     body: Any = None
@@ -154,7 +155,7 @@ class Behaviours:
 
     def read(self, call: Call, b: Behaviour) -> Outcome:
         self._parents(call, b, create=False)
-        key, item = self._find(call, _collection(b))
+        key, item = self.find(call, _collection(b))
         return self._respond(call, b, b.answer, item=item, key=key)
 
     def replace(self, call: Call, b: Behaviour) -> Outcome:
@@ -169,7 +170,7 @@ class Behaviours:
         where = concrete(coll.path, call.params)
         raw = call.params[coll.param]
         try:
-            key, old = self._find(call, coll)
+            key, old = self.find(call, coll)
         except ApiError:
             # PUT creates at a URL whose id the client chooses; PATCH only where no operation
             # creates items (then it is the way to make one)
@@ -204,7 +205,7 @@ class Behaviours:
         coll = _collection(b)
         self._parents(call, b, create=False)
         try:
-            key, item = self._find(call, coll)
+            key, item = self.find(call, coll)
         except ApiError:
             if for_status(self._declared(b), 404) is not None:
                 raise
@@ -266,13 +267,15 @@ class Behaviours:
             return self.store.next_number(coll.item)
         return self.store.new_uuid()
 
-    def _find(self, call: Call, coll: Collection) -> tuple[Any, Item]:
+    def find(self, call: Call, coll: Collection) -> tuple[Any, Item]:
+        """The item a call's path names in a collection (by its id, or by another field
+        that identifies it: `/keys/{key}` takes the uid too); 404 when there is none."""
         where = concrete(coll.path, call.params)
         raw = call.params[coll.param]
         item = self.store.get(where, raw)
         if item is not None:
             return _typed(coll, raw), item
-        for key, other in self.store.items(where).items():  # `/keys/{key}` takes the uid too
+        for key, other in self.store.items(where).items():
             value = other.value
             if isinstance(value, dict) and any(
                 str(value.get(k)) == raw for k in _ALTERNATE_KEYS if k in value
@@ -291,7 +294,7 @@ class Behaviours:
             if self.store.get(where, raw) is not None:
                 continue
             try:
-                self._find(Call(call.operation, call.path, call.params, {}, {}), parent)
+                self.find(Call(call.operation, call.path, call.params, {}, {}), parent)
                 continue
             except ApiError:
                 if not (create and parent.client_ids):

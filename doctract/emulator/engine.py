@@ -35,9 +35,10 @@ from doctract.emulator.schema_values import Fresh, SchemaValues
 log = logging.getLogger("doctract.emulator")
 CONTRACT_PATH = "/openapi.json"
 
-# A profile's rule: it may answer a checked call itself (an Outcome) or leave it to the
-# generic behaviour (None); it raises ApiError to refuse it.
-Rule = Callable[[Call, Behaviour], Outcome | None]
+# A profile's rule (what a contract cannot say: drafts, publish order): given a checked call,
+# its inferred behaviour and the emulator (its store, its behaviours), it answers the call
+# itself (an Outcome), refuses it (raises ApiError) or leaves it to the behaviour (None).
+Rule = Callable[[Call, Behaviour, "GenericEmulator"], Outcome | None]
 
 
 class GenericEmulator:
@@ -137,7 +138,7 @@ class GenericEmulator:
             behaviour = self.plan.behaviour(op)
             outcome = None
             for rule in self.rules:
-                outcome = rule(call, behaviour)
+                outcome = rule(call, behaviour, self)
                 if outcome is not None:
                     break
             if outcome is None:
@@ -160,17 +161,16 @@ class GenericEmulator:
 
 
 def _response(outcome: Outcome) -> Response:
-    if outcome.media is None or outcome.status in (204, 304):
+    if (outcome.media is None and outcome.body is None) or outcome.status in (204, 304):
         return Response(status_code=outcome.status, headers=outcome.headers)
-    if outcome.media.split(";")[0].strip().lower().endswith("json"):
-        content = json.dumps(outcome.body, ensure_ascii=False).encode("utf-8")
-    elif isinstance(outcome.body, str):
+    media = outcome.media or "application/json"
+    if isinstance(outcome.body, str) and not media.lower().endswith("json"):
         content = outcome.body.encode("utf-8")
-    elif outcome.body is None:
+    elif outcome.body is None and not media.lower().endswith("json"):
         content = b""
-    else:
-        content = json.dumps(outcome.body, ensure_ascii=False).encode("utf-8")
-    return Response(content, outcome.status, outcome.headers, media_type=outcome.media)
+    else:  # compact, as Starlette's JSONResponse writes it
+        content = json.dumps(outcome.body, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(content, outcome.status, outcome.headers, media_type=media)
 
 
 def load_contract(path: str) -> Contract:
