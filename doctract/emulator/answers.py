@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -247,25 +248,48 @@ class Answers:
             if details:
                 body["errors"] = details
             return body, "application/problem+json"
-        value = self.example(answer)
+        # the operation's own example for this status, else a value built from the schema:
+        # another status's example would say the wrong thing (an `auth` error for a 415)
+        documented = answer.code == str(status) and answer in declared and answer.has_example
+        value = self.example(answer) if documented else self.values.build(answer.schema)
         if not isinstance(value, dict):
             value = self.values.build(answer.schema)
         if isinstance(value, dict):
-            props = self.values.properties(answer.schema)
-            key = next((k for k in _MESSAGE_KEYS if k in props or k in value), None)
-            if key is not None:
-                value[key] = message
-            if "status" in props and "integer" in self.values.types(props["status"]):
-                value["status"] = status
-            phrase = HTTPStatus(status).phrase
-            for name, words in (("code", phrase.lower().replace(" ", "_")), ("title", phrase)):
-                if (name in props and name not in value) or (
-                    name in props and not answer.has_example and self._free_text(props[name])
-                ):
-                    value[name] = words
-            if details and not self.values.closed(answer.schema):
-                value.setdefault("errors", details)
+            self._explain(answer.schema, value, status, message, details, documented)
         return self.values.conform(answer.schema, value), answer.media or "application/json"
+
+    def _explain(
+        self,
+        at: str,
+        value: dict[str, Any],
+        status: int,
+        message: str,
+        details: list[Any],
+        documented: bool,
+    ) -> None:
+        """The message, status and code of an error set in its body, where the schema has
+        room for them; a code from the contract's enum, the one nearest the status phrase."""
+        props = self.values.properties(at)
+        key = next((k for k in _MESSAGE_KEYS if k in props or k in value), None)
+        if key is not None:
+            value[key] = message
+        if "status" in props and "integer" in self.values.types(props["status"]):
+            value["status"] = status
+        phrase = HTTPStatus(status).phrase
+        slug = phrase.lower().replace(" ", "_").replace("-", "_")
+        for name, words in (("code", slug), ("title", phrase)):
+            if name not in props:
+                continue
+            schema, _ = self.values.resolve(props[name])
+            if self._free_text(props[name]) and (name not in value or not documented):
+                value[name] = words
+            elif isinstance(schema.get("enum"), list) and not documented:
+                options = [str(v) for v in schema["enum"] if isinstance(v, str)]
+                nearest = difflib.get_close_matches(slug, options, 1, 0.6)
+                if nearest:
+                    value[name] = nearest[0]
+        if details and not self.values.closed(at):
+            value.setdefault("errors", details)
 
     def _free_text(self, at: str) -> bool:
         schema, _ = self.values.resolve(at)
