@@ -398,6 +398,18 @@ def test_server_generated_ids_are_not_created_by_put_or_patch(notes: Api) -> Non
     assert notes.call("PUT", f"/notebooks/{book['id']}/notes/7", {"text": "x"})[0] == 404
 
 
+def test_an_accepted_write_it_cannot_infer_creates_the_item_it_names() -> None:
+    # the search-engine fixture has no item path for documents: adding them is an operation
+    # the emulator cannot infer, but its 202 says the API took it, and made the index
+    search_engine = load_contract(str(FIXTURES / "apis" / "search-engine" / "openapi.yaml"))
+    client = TestClient(GenericEmulator(search_engine))
+    assert client.post("/indexes/movies/search", json={"q": "x"}, headers=BEARER).status_code == 404
+    added = client.post("/indexes/movies/documents", json=[{"id": 1}], headers=BEARER)
+    assert added.status_code == 202
+    assert client.get("/indexes/movies", headers=BEARER).json()["uid"] == "movies"
+    assert client.post("/indexes/movies/search", json={"q": "x"}, headers=BEARER).status_code == 200
+
+
 def test_the_plan_names_what_each_operation_does() -> None:
     emulator = GenericEmulator(load_contract(str(NOTES)))
     plan = {

@@ -245,7 +245,11 @@ class Behaviours:
         return self._respond(call, b, b.answer, state=self._state(call))
 
     def example(self, call: Call, b: Behaviour) -> Outcome:
-        self._parents(call, b, create=False)
+        # a write the API accepts for processing (202) makes the item it writes under, where
+        # the client names it: documents sent to an index that does not exist yet create it;
+        # a search (200) under a missing item is 404
+        accepted = b.answer is not None and b.answer.status == 202
+        self._parents(call, b, create=accepted and call.operation.method != "DELETE")
         return self._respond(call, b, b.answer)
 
     # --- shared -------------------------------------------------------------------------------
