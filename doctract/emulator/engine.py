@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from doctract.contract import Contract
+from doctract.contract import Contract, ContractSource
 from doctract.emulator.answers import Answers
 from doctract.emulator.behaviours import Behaviours, Outcome
 from doctract.emulator.declared import Declared
@@ -175,6 +175,4 @@ def _response(outcome: Outcome) -> Response:
 
 def load_contract(path: str) -> Contract:
     """The contract at a path (JSON or YAML), for `doctract emulator --openapi`."""
-    from doctract.contract import ContractSource
-
     return Contract.load(ContractSource(path))

@@ -57,7 +57,7 @@ from typing import Any
 from doctract.contract import Contract
 from doctract.contract.model import Operation
 from doctract.contract.router import segments
-from doctract.emulator.declared import Declared, responses, success
+from doctract.emulator.declared import Declared, is_json, responses, success
 from doctract.emulator.schema_values import SchemaValues
 
 _PARAM = re.compile(r"^\{([^{}]+)\}$")
@@ -293,8 +293,6 @@ def _types(values: SchemaValues, schema: Any) -> tuple[str, ...]:
 def _json_body(op: Operation | None) -> str | None:
     if op is None:
         return None
-    from doctract.emulator.declared import is_json
-
     return next((m.schema for m in op.body if m.schema and is_json(m.media)), None)
 
 

@@ -295,7 +295,7 @@ def _search(pattern: str, text: str) -> bool:
 def matching(pattern: str, low: int = 0, high: int | None = None) -> str | None:
     """The simplest string a regular expression accepts (within the length bounds), found
     the way hypothesis finds a minimal example: deterministic, and None when there is none."""
-    from hypothesis import find, settings
+    from hypothesis import find, settings  # imported when a pattern needs it: it is heavy
     from hypothesis import strategies as st
 
     def fits(text: str) -> bool:

@@ -16,11 +16,11 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from doctract.emulator.app import create_app
+from doctract.emulator.engine import GenericEmulator
 from doctract.emulator.faults import STATS_PATH, FaultInjector, FaultPlan, QuietDrops
 
 if TYPE_CHECKING:
     from doctract.contract import Contract
-    from doctract.emulator.engine import GenericEmulator
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -86,8 +86,6 @@ def serve_contract(
 ) -> None:
     """Serve any contract with the generic emulator, in the foreground; the log says at start
     which operations it could not infer (they answer their documented example)."""
-    from doctract.emulator.engine import GenericEmulator
-
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT, stream=sys.stderr)
     if port == 0:
         port = free_port(host)
@@ -149,8 +147,6 @@ def running_generic_emulator(
     """Serve any contract with the generic emulator on a free loopback port in a thread;
     yields its base URL (the contract's base path not included: the emulator takes requests
     with or without it)."""
-    from doctract.emulator.engine import GenericEmulator
-
     port = free_port(host)
     emulator = GenericEmulator(contract, deterministic=deterministic)
     _log_plan(emulator)
