@@ -500,11 +500,11 @@ def run_command(
     if emulator:
         from doctract.lint import api_of
 
-        chosen = api_of(config).profile
-        if not chosen.emulator:
+        if api_of(config).emulator() is None:
             raise click.UsageError(
-                f"--emulator: the {chosen.name} profile has no emulator; record against your "
-                "API with --live URL --record all"
+                "--emulator needs an OpenAPI contract (--openapi SPEC or openapi in the "
+                "configuration) or a profile with an emulator; or record against your API "
+                "with --live URL --record all"
             )
     options = ReplayOptions(
         openapi=tuple(str(Path(p).resolve()) for p in openapi),
