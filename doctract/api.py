@@ -3,7 +3,11 @@ both. Built once per run from the configuration (this is where contracts are rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import partial
+from importlib import import_module
 from pathlib import Path
 
 from doctract.contract import Contract, ContractSet, ContractSource
@@ -28,6 +32,22 @@ class Api:
         else:
             contracts = ContractSet(_load(s, None) for s in profile.contracts)
         return cls(profile, contracts, vocabulary(profile, contracts))
+
+    def emulator(self) -> Callable[..., AbstractContextManager[str]] | None:
+        """What `--emulator` starts (called with `deterministic=`, yields its base URL): the
+        profile's own emulator, else the generic stateful emulator serving the API's contract
+        (the first one, when several are configured); None without either."""
+        if self.profile.emulator:
+            module, _, name = self.profile.emulator.partition(":")
+            factory: Callable[..., AbstractContextManager[str]] = getattr(
+                import_module(module), name
+            )
+            return factory
+        if not self.contracts.contracts:
+            return None
+        from doctract.emulator.server import running_generic_emulator
+
+        return partial(running_generic_emulator, self.contracts.contracts[0])
 
 
 def vocabulary(profile: Profile, contracts: ContractSet) -> Vocabulary:

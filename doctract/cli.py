@@ -508,11 +508,11 @@ def run_command(
     if emulator:
         from doctract.lint import api_of
 
-        chosen = api_of(config).profile
-        if not chosen.emulator:
+        if api_of(config).emulator() is None:
             raise click.UsageError(
-                f"--emulator: the {chosen.name} profile has no emulator; record against your "
-                "API with --live URL --record all"
+                "--emulator needs an OpenAPI contract (--openapi SPEC or openapi in the "
+                "configuration) or a profile with an emulator; or record against your API "
+                "with --live URL --record all"
             )
     options = ReplayOptions(
         openapi=tuple(str(Path(p).resolve()) for p in openapi),
@@ -863,6 +863,15 @@ def diff_command(
 
 
 @main.command()
+@click.option(
+    "--openapi",
+    "openapi",
+    default=None,
+    metavar="SPEC",
+    type=click.Path(dir_okay=False),
+    help="Serve this OpenAPI document (JSON or YAML) statefully, whatever the API. "
+    "Default: the Flow Service emulator.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -880,7 +889,7 @@ def diff_command(
     "--seed-specs/--no-seed-specs",
     default=True,
     show_default=True,
-    help="Pre-load the connection specs and flow specs the tutorials use.",
+    help="Pre-load the connection specs and flow specs the tutorials use (Flow Service).",
 )
 @click.option(
     "--log-level",
@@ -897,6 +906,7 @@ def diff_command(
     "(probabilities; counts at GET /__doctract/faults).",
 )
 def emulator(
+    openapi: str | None,
     host: str,
     port: int,
     deterministic: bool,
@@ -904,30 +914,53 @@ def emulator(
     log_level: str,
     faults: str | None,
 ) -> None:
-    """Serve a local Flow Service emulator (in-memory, honours the bundled OpenAPI contract).
+    """Serve a local, in-memory emulator of an API that honours its OpenAPI contract.
+
+    With --openapi SPEC, any API: collections, items and settings are inferred from the
+    contract's paths and schemas (creates, reads, lists with paging, updates with JSON Patch
+    or merge patch, etags where declared, deletes); the log says at start which operations
+    only answer their documented example. Without it, the Flow Service emulator (drafts,
+    publish order, connection and flow spec schemas).
 
     Point `--live http://HOST:PORT` at it. The contract is at /openapi.json. The log names
     method, path and status only: no credentials, bodies or query strings.
 
-    Exit status: 0 stopped, 2 could not start (usage error, the address is in use),
-    130 interrupted (Ctrl-C).
+    Exit status: 0 stopped, 2 could not start (usage error, an unusable OpenAPI document, the
+    address is in use), 130 interrupted (Ctrl-C).
     """
+    from doctract.contract import ContractError
     from doctract.emulator.faults import FaultPlan, FaultSpecError
-    from doctract.emulator.server import serve
+    from doctract.emulator.server import serve, serve_contract
 
     try:
         plan = FaultPlan.parse(faults) if faults else None
     except FaultSpecError as exc:
         raise click.UsageError(f"--faults: {exc}") from None
     try:
-        serve(
-            host=host,
-            port=port,
-            deterministic=deterministic,
-            seed_specs=seed_specs,
-            log_level=log_level,
-            faults=plan,
-        )
+        if openapi is not None:
+            from doctract.emulator.engine import load_contract
+
+            try:
+                contract = load_contract(openapi)
+            except ContractError as exc:
+                raise OneLineError(str(exc)) from None
+            serve_contract(
+                contract,
+                host=host,
+                port=port,
+                deterministic=deterministic,
+                log_level=log_level,
+                faults=plan,
+            )
+        else:
+            serve(
+                host=host,
+                port=port,
+                deterministic=deterministic,
+                seed_specs=seed_specs,
+                log_level=log_level,
+                faults=plan,
+            )
     except SystemExit as exc:  # uvicorn exits 1 or 3 when it cannot start
         if exc.code not in (0, None):
             raise OneLineError(f"the emulator could not start on {host}:{port}") from None

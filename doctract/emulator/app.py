@@ -9,7 +9,6 @@ method, path and status only: no query string, header or body ever reaches it.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -21,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from doctract.emulator.bodies import parse_json
 from doctract.emulator.errors import ApiError
 from doctract.emulator.store import Caller, Paging, Store
 from doctract.emulator.validation import Operation, compile_operations, validate_request
@@ -102,24 +102,6 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-MAX_JSON_DEPTH = 64  # deeper bodies are refused (400) before validation recurses into them
-
-
-def _depth(value: Any) -> int:
-    """How deeply arrays and objects nest in a parsed JSON value (iteratively: no recursion)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            if level > MAX_JSON_DEPTH:
-                return level
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
 class Emulator:
     """Dispatches requests to the store through the contract's operations."""
 
@@ -183,16 +165,7 @@ class Emulator:
                     415,
                     f"send the body as application/json (Content-Type was {media or 'missing'})",
                 )
-            try:
-                body = json.loads(raw)
-            except RecursionError:
-                raise ApiError(400, "the request body is JSON nested too deeply") from None
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise ApiError(400, f"the request body is not valid JSON: {exc}") from None
-            if _depth(body) > MAX_JSON_DEPTH:
-                raise ApiError(
-                    400, f"the request body is JSON nested over {MAX_JSON_DEPTH} levels deep"
-                )
+            body = parse_json(raw)
         query = dict(request.query_params)
         if query.get("orderby", "").startswith(" "):  # an unencoded `+name` decodes to " name"
             query["orderby"] = "+" + query["orderby"][1:]

@@ -10,12 +10,17 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.types import ASGIApp
 
 from doctract.emulator.app import create_app
+from doctract.emulator.engine import GenericEmulator
 from doctract.emulator.faults import STATS_PATH, FaultInjector, FaultPlan, QuietDrops
+
+if TYPE_CHECKING:
+    from doctract.contract import Contract
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -28,8 +33,14 @@ def _config(
     log_level: str,
     faults: FaultPlan | None = None,
 ) -> uvicorn.Config:
+    app = create_app(deterministic=deterministic, seed_specs=seed_specs)
+    return _app_config(app, host, port, log_level, faults)
+
+
+def _app_config(
+    app: ASGIApp, host: str, port: int, log_level: str, faults: FaultPlan | None
+) -> uvicorn.Config:
     # uvicorn's access log prints query strings; ours (doctract.emulator) prints paths only
-    app: ASGIApp = create_app(deterministic=deterministic, seed_specs=seed_specs)
     if faults is not None and faults.active:
         app = FaultInjector(app, faults)
         logging.getLogger("uvicorn.error").addFilter(QuietDrops())
@@ -65,6 +76,47 @@ def serve(
     uvicorn.Server(_config(host, port, deterministic, seed_specs, log_level, faults)).run()
 
 
+def serve_contract(
+    contract: Contract,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    deterministic: bool = False,
+    log_level: str = "info",
+    faults: FaultPlan | None = None,
+) -> None:
+    """Serve any contract with the generic emulator, in the foreground; the log says at start
+    which operations it could not infer (they answer their documented example)."""
+    logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT, stream=sys.stderr)
+    if port == 0:
+        port = free_port(host)
+    emulator = GenericEmulator(contract, deterministic=deterministic)
+    log = logging.getLogger("doctract.emulator")
+    log.info(
+        "emulator of %s on http://%s:%d (contract at /openapi.json)", contract.name, host, port
+    )
+    _log_plan(emulator)
+    if faults is not None and faults.active:
+        log.info("injecting faults: %s (counts at %s)", faults, STATS_PATH)
+    uvicorn.Server(_app_config(emulator, host, port, log_level, faults)).run()
+
+
+def _log_plan(emulator: GenericEmulator) -> None:
+    log = logging.getLogger("doctract.emulator")
+    limits = emulator.describe()
+    total = len(emulator.plan.behaviours)
+    log.info(
+        "%d of %d operations are stateful (%d collections, %d singletons); %d answer only "
+        "their documented example",
+        total - len(limits),
+        total,
+        len(emulator.plan.collections),
+        len(emulator.plan.singletons),
+        len(limits),
+    )
+    for line in limits:
+        log.info("  %s", line)
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))
@@ -81,6 +133,30 @@ def running_emulator(
     """Run the emulator on a free loopback port in a thread; yields its base URL."""
     port = free_port(host)
     server = uvicorn.Server(_config(host, port, deterministic, seed_specs, "warning", faults))
+    with _in_thread(server, host, port) as base:
+        yield base
+
+
+@contextmanager
+def running_generic_emulator(
+    contract: Contract,
+    deterministic: bool = True,
+    faults: FaultPlan | None = None,
+    host: str = "127.0.0.1",
+) -> Iterator[str]:
+    """Serve any contract with the generic emulator on a free loopback port in a thread;
+    yields its base URL (the contract's base path not included: the emulator takes requests
+    with or without it)."""
+    port = free_port(host)
+    emulator = GenericEmulator(contract, deterministic=deterministic)
+    _log_plan(emulator)
+    server = uvicorn.Server(_app_config(emulator, host, port, "warning", faults))
+    with _in_thread(server, host, port) as base:
+        yield base
+
+
+@contextmanager
+def _in_thread(server: uvicorn.Server, host: str, port: int) -> Iterator[str]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -11,7 +11,6 @@ import contextlib
 import json
 import re
 from dataclasses import dataclass, field, replace
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -208,26 +207,29 @@ class Replay:
         return Unfinished, Unfinished(self.doc_path), None
 
     def _emulator(self) -> Any:
-        """The emulator `--emulator` starts (a context manager yielding its base URL): the one
-        place that chooses it. Today the selected profile's; the generic emulator for any
-        OpenAPI document plugs in here, and `record_hint` follows `has_emulator`."""
-        target = self.options.api.profile.emulator
-        if not target:
+        """The emulator `--emulator` starts (a context manager yielding its base URL): the
+        profile's, else the generic emulator over the API's contract (doctract.api)."""
+        factory = self.options.api.emulator()
+        if factory is None:
             raise DoctractError(
-                f"the {self.options.api.profile.name} profile has no emulator; "
-                "use --live URL --record all"
+                f"the {self.options.api.profile.name} profile has no emulator and no OpenAPI "
+                "contract is configured; use --live URL --record all, or give --openapi SPEC"
             )
-        module, _, name = target.partition(":")
-        return getattr(import_module(module), name)
+        return factory
 
     @property
     def has_emulator(self) -> bool:
-        return bool(self.options.api.profile.emulator)
+        return bool(self.options.api.profile.emulator or self.options.api.contracts.contracts)
 
     def record_hint(self) -> str:
         """The next step to record what a replay lacks, for this API."""
-        if self.has_emulator:
+        if self.options.api.profile.emulator:
             return "record it: doctract run --emulator --record all (or --live URL --record all)"
+        if self.options.api.contracts.contracts:
+            return (
+                "record it against the API: doctract run --live URL --record all (or from an "
+                "emulator of its contract: --emulator --record all)"
+            )
         return "record it against the API: doctract run --live URL --record all"
 
     def finish(self) -> list[Finding]:
