@@ -370,6 +370,50 @@ def test_meilisearch_contract_statuses_win_where_it_leaves_a_choice(meili: Api) 
     assert meili.ok("GET", "/dynamic-search-rules/r1")["active"] is True
 
 
+def test_answers_start_from_the_documented_examples(meili: Api) -> None:
+    # a new index: the contract's example of one (primaryKey), the request's values over it,
+    # its dates now; a key: the example's name, a uid of its own (uuids are never reused)
+    meili.ok("POST", "/indexes", {"uid": "films"})
+    meili.ok("POST", "/indexes", {"uid": "books", "primaryKey": "isbn"})
+    films, books = meili.ok("GET", "/indexes/films"), meili.ok("GET", "/indexes/books")
+    assert (films["uid"], films["primaryKey"]) == ("films", "movie_id")
+    assert (books["uid"], books["primaryKey"]) == ("books", "isbn")
+    assert films["createdAt"].startswith("2026-")
+    assert list(films) == ["uid", "createdAt", "updatedAt", "primaryKey"]  # the schema's order
+    first = meili.ok(
+        "POST", "/keys", {"actions": ["search"], "indexes": ["films"], "expiresAt": None}
+    )
+    second = meili.ok("POST", "/keys", {"actions": ["*"], "indexes": ["*"], "expiresAt": None})
+    assert first["name"] == second["name"] == "An API Key"
+    assert first["uid"] != second["uid"] and first["indexes"] == ["films"]
+    assert meili.ok("GET", f"/keys/{second['uid']}") == second
+    # what a request sends of a document is what a read shows: documents declare nothing
+    meili.ok("POST", "/indexes/films/documents", [{"id": 1, "title": "Carol"}])
+    assert meili.ok("GET", "/indexes/films/documents/1") == {"id": 1, "title": "Carol"}
+
+
+def test_a_doc_whose_examples_match_the_contract_sees_them() -> None:
+    # the search-engine fixture documents a task and both searches: the task record starts
+    # from the example (its details, duration, dates now); a search answers its own example
+    contract = load_contract(str(FIXTURES / "apis" / "search-engine" / "openapi.yaml"))
+    api = Api(contract, BEARER)
+    task = api.ok("POST", "/indexes", {"uid": "movies", "primaryKey": "id"})
+    record = api.ok("GET", f"/tasks/{task['taskUid']}")
+    assert record["uid"] == task["taskUid"] and record["indexUid"] == "movies"
+    assert record["details"] == {"receivedDocuments": 3, "indexedDocuments": 3}
+    assert record["duration"] == "PT0.071S" and record["startedAt"].startswith("2026-")
+    found = api.ok("POST", "/indexes/movies/search", {"q": "adventure", "facets": ["genres"]})
+    assert found["facetDistribution"] == {"genres": {"Action": 1, "Adventure": 2, "Drama": 1}}
+    assert set(api.ok("GET", "/indexes/movies/search?q=wonder")) == {
+        "hits",
+        "query",
+        "processingTimeMs",
+        "limit",
+        "offset",
+        "estimatedTotalHits",
+    }
+
+
 def test_meilisearch_text_bodies(meili: Api) -> None:
     meili.ok("POST", "/indexes", {"uid": "films"})
     sent = meili.client.put(

@@ -102,7 +102,8 @@ class Behaviours:
         else:
             key = self._new_id(coll)
         value[coll.id_field] = key
-        item = self.store.put(where, str(key), self.answers.stamp(coll, value, created=True))
+        stamped = self.answers.stamp(coll, value, True, self._refs(call, b, None))
+        item = self.store.put(where, str(key), stamped)
         return self._respond(call, b, b.answer, item=item, key=key)
 
     def store_many(self, call: Call, b: Behaviour) -> Outcome:
@@ -122,7 +123,7 @@ class Behaviours:
             old = self.store.get(where, str(key))
             if call.operation.method == "PUT" and old is not None:
                 value = merge_patch(old.value, value)
-            stamped = self.answers.stamp(coll, value, created=old is None)
+            stamped = self.answers.stamp(coll, value, old is None, self._refs(call, b, None))
             stored.append(self.store.put(where, str(key), stamped))
         if b.shape is Shape.RESOURCE and b.answer is not None and b.answer.schema is not None:
             body = self.values.conform(b.answer.schema, [i.value for i in stored])
@@ -141,8 +142,13 @@ class Behaviours:
         end = None if page.limit is None else page.offset + page.limit
         chosen = items[page.offset : end]
         schema = self._list_item_schema(answer, b.list_field)
-        shown = [self.answers.view(schema, i.value, i.etag, coll.item_schema) for i in chosen]
-        body = self.answers.listing(answer, b.list_field, shown, len(items), page, b.paging)
+        example = _first_listed(answer, b.list_field)
+        refs = self._refs(call, b, None)
+        shown = [
+            self.answers.view(schema, i.value, i.etag, coll.item_schema, example, refs)
+            for i in chosen
+        ]
+        body = self.answers.listing(answer, b.list_field, shown, len(items), page, b.paging, refs)
         return Outcome(answer.status, body, answer.media, self._headers(call, answer, None, None))
 
     def clear(self, call: Call, b: Behaviour) -> Outcome:
@@ -194,7 +200,8 @@ class Behaviours:
             for name, kept in old.value.items():
                 if re.match(r"^created", name, re.IGNORECASE):
                     value.setdefault(name, kept)
-        item = self.store.put(where, str(key), self.answers.stamp(coll, value, old is None))
+        stamped = self.answers.stamp(coll, value, old is None, self._refs(call, b, None))
+        item = self.store.put(where, str(key), stamped)
         answer = b.answer
         if old is None:
             created = for_status(self._declared(b), 201)
@@ -304,7 +311,12 @@ class Behaviours:
                 if not (create and parent.client_ids):
                     raise
             key = _typed(parent, raw)
-            value = self.answers.stamp(parent, {parent.id_field: key}, created=True)
+            refs = {
+                other.path: _typed(other, call.params[other.param])
+                for other in b.ancestors
+                if other is not parent and other.param in call.params
+            }
+            value = self.answers.stamp(parent, {parent.id_field: key}, True, refs)
             self.store.put(where, raw, value)
 
     def _precondition(self, call: Call, b: Behaviour, item: Item | None) -> None:
@@ -374,16 +386,28 @@ class Behaviours:
         coll = b.collection
         body: Any
         if b.shape is Shape.RESOURCE and item is not None and coll is not None:
-            body = self.answers.view(answer.schema, item.value, item.etag, coll.item_schema)
+            example = answer.example if answer.has_example else None
+            body = self.answers.view(
+                answer.schema,
+                item.value,
+                item.etag,
+                coll.item_schema,
+                example,
+                self._refs(call, b, key),
+            )
         elif b.shape is Shape.RESOURCE and state is not _MISSING and answer.schema is not None:
             body = self.values.conform(answer.schema, state)
             if "etag" in {h.name.lower() for h in answer.headers}:
                 headers["ETag"] = content_etag(body)
         elif b.shape is Shape.LIST and item is not None and coll is not None:
             schema = self._list_item_schema(answer, b.list_field)
-            shown = self.answers.view(schema, item.value, item.etag, coll.item_schema)
+            refs = self._refs(call, b, key)
+            example = _first_listed(answer, b.list_field)
+            shown = self.answers.view(
+                schema, item.value, item.etag, coll.item_schema, example, refs
+            )
             body = self.answers.listing(
-                answer, b.list_field, [shown], 1, page_of(b.paging, {}), b.paging
+                answer, b.list_field, [shown], 1, page_of(b.paging, {}), b.paging, refs
             )
         else:
             body = self._receipt(call, b, answer, key)
@@ -441,6 +465,14 @@ def _typed(coll: Collection, raw: str) -> Any:
     if "integer" in coll.id_types and re.fullmatch(r"-?\d+", raw):
         return int(raw)
     return raw
+
+
+def _first_listed(answer: Declared, list_field: str | None) -> Any:
+    """The first item of a list response's documented example (None without one)."""
+    found = answer.example if answer.has_example else None
+    if list_field and isinstance(found, dict):
+        found = found.get(list_field)
+    return found[0] if isinstance(found, list) and found else None
 
 
 def _id_in(element: dict[str, Any], id_field: str) -> str | None:

@@ -60,7 +60,7 @@ class GenericEmulator:
         fresh = Fresh(now=lambda: self.store.now(), uuid=lambda: self.store.new_uuid())
         self.values = SchemaValues(contract.document, contract.schemas, fresh)
         self.plan: Plan = infer(contract, self.values)
-        self.answers = Answers(contract, self.values, self.plan.collections)
+        self.answers = Answers(contract, self.values, self.plan)
         self.base = next((b for b in contract.bases if b), "")
         self.behaviours = Behaviours(self.plan, self.store, self.values, self.answers, self.base)
         self.rules = rules
