@@ -341,6 +341,13 @@ def test_meilisearch_writes_under_a_new_index_create_it(meili: Api) -> None:
     meili.ok("POST", "/indexes/books/documents", [{"book_id": "b1", "title": "Dune"}])
     assert meili.ok("GET", "/indexes/books")["uid"] == "books"
     assert meili.ok("GET", "/indexes/books/documents/b1")["title"] == "Dune"
+    # a DELETE the API queues (202) under an index that does not exist is accepted all the
+    # same (the task checks), and makes nothing; a read there is 404
+    status, _, task = meili.call("DELETE", "/indexes/films/settings/displayed-attributes")
+    assert status == 202 and task["indexUid"] == "films"
+    assert meili.call("DELETE", "/indexes/films/documents/1")[0] == 202
+    assert meili.call("GET", "/indexes/films")[0] == 404
+    assert meili.call("GET", "/indexes/films/settings/displayed-attributes")[0] == 404
 
 
 def test_meilisearch_keys_by_key_or_uid_and_errors(meili: Api) -> None:

@@ -153,7 +153,8 @@ class Behaviours:
 
     def clear(self, call: Call, b: Behaviour) -> Outcome:
         coll = _collection(b)
-        self._parents(call, b, create=False)
+        if not self._parents(call, b, create=False, queued=self._queued(call, b)):
+            return self._respond(call, b, b.answer)
         self.store.clear(concrete(coll.path, call.params))
         return self._respond(call, b, b.answer)
 
@@ -210,7 +211,8 @@ class Behaviours:
 
     def delete(self, call: Call, b: Behaviour) -> Outcome:
         coll = _collection(b)
-        self._parents(call, b, create=False)
+        if not self._parents(call, b, create=False, queued=self._queued(call, b)):
+            return self._respond(call, b, b.answer, key=_typed(coll, call.params[coll.param]))
         try:
             key, item = self.find(call, coll)
         except ApiError:
@@ -246,7 +248,8 @@ class Behaviours:
         return self._respond(call, b, b.answer, state=value)
 
     def state_reset(self, call: Call, b: Behaviour) -> Outcome:
-        self._parents(call, b, create=False)
+        if not self._parents(call, b, create=False, queued=self._queued(call, b)):
+            return self._respond(call, b, b.answer)
         self.store.tick()
         self.store.states.pop(call.path, None)
         return self._respond(call, b, b.answer, state=self._state(call))
@@ -256,7 +259,8 @@ class Behaviours:
         # the client names it: documents sent to an index that does not exist yet create it;
         # a search (200) under a missing item is 404
         accepted = b.answer is not None and b.answer.status == 202
-        self._parents(call, b, create=accepted and call.operation.method != "DELETE")
+        deletes = call.operation.method == "DELETE"
+        self._parents(call, b, create=accepted and not deletes, queued=self._queued(call, b))
         return self._respond(call, b, b.answer)
 
     # --- shared -------------------------------------------------------------------------------
@@ -294,9 +298,15 @@ class Behaviours:
                 return _typed(coll, key), other
         raise ApiError(404, f"no {singular(coll.name)} with {coll.param} {raw}")
 
-    def _parents(self, call: Call, b: Behaviour, create: bool) -> None:
+    def _queued(self, call: Call, b: Behaviour) -> bool:
+        """A DELETE the API queues (202 Accepted): under a missing item whose id the client
+        chooses it is accepted and changes nothing, as the API checks when the task runs
+        (resetting a setting of an index that does not exist yet)."""
+        return call.operation.method == "DELETE" and b.answer is not None and b.answer.status == 202
+
+    def _parents(self, call: Call, b: Behaviour, create: bool, queued: bool = False) -> bool:
         """404 for a path under a missing item; a write creates it where the client chooses
-        its id."""
+        its id. False (nothing done) where a `queued` write meets such a missing item."""
         for parent in b.ancestors:
             where = concrete(parent.path, call.params)
             raw = call.params.get(parent.param)
@@ -308,6 +318,8 @@ class Behaviours:
                 self.find(Call(call.operation, call.path, call.params, {}, {}), parent)
                 continue
             except ApiError:
+                if queued and parent.client_ids:
+                    return False
                 if not (create and parent.client_ids):
                     raise
             key = _typed(parent, raw)
@@ -318,6 +330,7 @@ class Behaviours:
             }
             value = self.answers.stamp(parent, {parent.id_field: key}, True, refs)
             self.store.put(where, raw, value)
+        return True
 
     def _precondition(self, call: Call, b: Behaviour, item: Item | None) -> None:
         if not b.if_match:

@@ -22,7 +22,9 @@ answers its documented example and the plan says so):
   strings are UUIDs). Where the client chooses ids, PUT to a missing item creates it, PATCH
   too when no operation creates items, and so does a write under a missing item (settings
   of an index that does not exist yet) and a write it cannot infer that answers 202 Accepted
-  (documents added to a new index); everything else under a missing item is 404.
+  (documents added to a new index); a DELETE the API queues (202 Accepted) under a missing
+  item is accepted and changes nothing, as such an API checks when the task runs (a setting
+  of an index that does not exist yet reset); everything else under a missing item is 404.
 - A **singleton** is a path that is neither collection nor item, with GET and PUT or PATCH
   (`/indexes/{uid}/settings`): GET answers what the last write stored (at first its
   documented example), PUT replaces, PATCH patches, DELETE resets.
