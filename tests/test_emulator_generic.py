@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +39,18 @@ from schemathesis.config import SchemathesisConfig
 from starlette.testclient import TestClient
 
 from conftest import FIXTURES, ROOT, invoke
-from doctract.contract import Contract, ContractSource
+from doctract.api import Api as DoctractApi
+from doctract.contract import Contract, ContractSet, ContractSource
+from doctract.emulator import create_app
 from doctract.emulator.behaviours import Outcome
-from doctract.emulator.engine import GenericEmulator, load_contract
+from doctract.emulator.engine import GenericEmulator, Hooks, load_contract
 from doctract.emulator.errors import ApiError
 from doctract.emulator.faults import FaultPlan
-from doctract.emulator.incoming import Call
+from doctract.emulator.incoming import Call, Wording
 from doctract.emulator.inference import Behaviour
 from doctract.emulator.server import running_generic_emulator
+from doctract.profile import load_profile
+from doctract.profiles.flow_service.emulator import FlowServiceHooks
 from doctract.specs import FLOW_SERVICE, spec_text
 
 NOTES = FIXTURES / "apis" / "notebook" / "openapi.yaml"
@@ -273,6 +278,53 @@ def test_a_profile_rule_answers_refuses_or_leaves_a_call() -> None:
         "message": "an archived notebook cannot be exported",
     }
     assert client.get("/stats", headers=TOKEN).json() == {"notebooks": 2, "notes": 0}
+
+
+def test_hooks_change_the_checks_the_wording_and_the_error_shape() -> None:
+    class Strict(Hooks):
+        wording = Wording(takes="this endpoint takes", verbatim=True)
+
+        def authorize(self, op: Any, headers: Any, query: Any, accepted: Any) -> None:
+            if headers.get("x-auth-token") != "right":
+                raise ApiError(403, "the x-auth-token header is not the right one")
+
+        def error(self, status: int, detail: str, errors: list[Any]) -> tuple[Any, str]:
+            return {"problem": detail, "count": len(errors)}, "application/vnd.error+json"
+
+    client = TestClient(GenericEmulator(load_contract(str(NOTES)), hooks=Strict()))
+    refused = client.get("/notebooks", headers=TOKEN)
+    assert refused.status_code == 403 and refused.json() == {
+        "problem": "the x-auth-token header is not the right one",
+        "count": 0,
+    }
+    assert refused.headers["content-type"] == "application/vnd.error+json"
+    right = {"X-Auth-Token": "right"}
+    unknown = client.get("/notebooks?nope=1", headers=right).json()["problem"]
+    assert "unknown query parameter 'nope' (this endpoint takes " in unknown
+    quoted = client.post("/notebooks", json={"title": 5}, headers=right).json()["problem"]
+    assert "5 is not of type 'string'" in quoted  # as jsonschema words it
+
+
+def test_the_flow_service_emulator_is_the_engine_with_its_profiles_rules() -> None:
+    profile = load_profile("flow-service")
+    assert profile.emulator_rules == "doctract.profiles.flow_service.emulator:hooks"
+    app = create_app(deterministic=True)
+    assert isinstance(app, GenericEmulator) and isinstance(app.hooks, FlowServiceHooks)
+    client = TestClient(app)
+    flows = "/data/foundation/flowservice/flows"
+    status = client.get(flows, headers={"Authorization": "Bearer t", "x-api-key": "k"})
+    assert status.status_code == 403 and status.json()["type"].endswith("/FLOW-403")
+
+
+def test_a_profile_that_names_only_emulator_rules_gets_the_engine_with_them() -> None:
+    flow = load_profile("flow-service")
+    profile = replace(flow, name="flow-rules-only", emulator=None)
+    contracts = ContractSet([Contract.load(flow.contracts[0])])
+    started = DoctractApi(profile, contracts).emulator()
+    assert started is not None
+    with started(deterministic=True) as base:
+        response = httpx2.get(f"{base}/data/foundation/flowservice/flows", headers={})
+    assert response.status_code == 401 and response.json()["type"].endswith("/FLOW-401")
 
 
 def test_base_path_is_optional_and_the_contract_is_served(notes: Api) -> None:
