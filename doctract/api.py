@@ -36,7 +36,8 @@ class Api:
     def emulator(self) -> Callable[..., AbstractContextManager[str]] | None:
         """What `--emulator` starts (called with `deterministic=`, yields its base URL): the
         profile's own emulator, else the generic stateful emulator serving the API's contract
-        (the first one, when several are configured); None without either."""
+        (the first one, when several are configured) with the profile's emulator rules where
+        it names them; None without either."""
         if self.profile.emulator:
             module, _, name = self.profile.emulator.partition(":")
             factory: Callable[..., AbstractContextManager[str]] = getattr(
@@ -47,6 +48,10 @@ class Api:
             return None
         from doctract.emulator.server import running_generic_emulator
 
+        if self.profile.emulator_rules:
+            module, _, name = self.profile.emulator_rules.partition(":")
+            hooks = getattr(import_module(module), name)
+            return partial(running_generic_emulator, self.contracts.contracts[0], hooks=hooks)
         return partial(running_generic_emulator, self.contracts.contracts[0])
 
 

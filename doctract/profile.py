@@ -61,6 +61,10 @@ class Profile:
     credential_examples: Mapping[str, str] = field(default_factory=dict)  # header -> example
     new_facts: Callable[[], Facts] = NoFacts
     emulator: str | None = None  # "module:function" serving the API locally
+    # "module:function" making the profile's rules for the generic emulator (called with
+    # `deterministic`, returns doctract.emulator.Hooks): without `emulator`, `--emulator`
+    # serves the API's contract with them
+    emulator_rules: str | None = None
 
     def load_rules(self) -> None:
         for module in self.rule_modules:

@@ -28,7 +28,7 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from doctract.emulator import Store, create_app
+from doctract.emulator import create_app
 from doctract.specs import load_spec
 
 AUTH_TOML = """
@@ -136,7 +136,7 @@ def test_every_operation_conforms(case: schemathesis.Case[Any]) -> None:
 class Workflows(stateful_schema.as_state_machine()):  # type: ignore[misc]
     def setup(self) -> None:
         # a fresh deterministic store per run: replays see the same ids, so draws are stable
-        app.emulator.store = Store(deterministic=True)
+        app.reset()
 
     def validate_response(
         self, response: schemathesis.Response, case: schemathesis.Case[Any], **kwargs: object
@@ -248,7 +248,7 @@ def _links() -> list[tuple[str, str, dict[str, Any]]]:
 @pytest.mark.parametrize(("source", "name", "link"), _links(), ids=[n for _, n, _ in _links()])
 def test_every_link_carries_a_working_id(source: str, name: str, link: dict[str, Any]) -> None:
     """Each link of the contract, followed from a real response, reaches its target operation."""
-    app.emulator.store = Store(deterministic=True)
+    app.reset()
     created = _create(source, LINK_SOURCES[source]())
     target = schema.find_operation_by_id(link["operationId"])
     values = _evaluate(link.get("parameters", {}), created)

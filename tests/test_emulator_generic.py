@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +39,18 @@ from schemathesis.config import SchemathesisConfig
 from starlette.testclient import TestClient
 
 from conftest import FIXTURES, ROOT, invoke
-from doctract.contract import Contract, ContractSource
+from doctract.api import Api as DoctractApi
+from doctract.contract import Contract, ContractSet, ContractSource
+from doctract.emulator import create_app
 from doctract.emulator.behaviours import Outcome
-from doctract.emulator.engine import GenericEmulator, load_contract
+from doctract.emulator.engine import GenericEmulator, Hooks, load_contract
 from doctract.emulator.errors import ApiError
 from doctract.emulator.faults import FaultPlan
-from doctract.emulator.incoming import Call
+from doctract.emulator.incoming import Call, Wording
 from doctract.emulator.inference import Behaviour
 from doctract.emulator.server import running_generic_emulator
+from doctract.profile import load_profile
+from doctract.profiles.flow_service.emulator import FlowServiceHooks
 from doctract.specs import FLOW_SERVICE, spec_text
 
 NOTES = FIXTURES / "apis" / "notebook" / "openapi.yaml"
@@ -275,6 +280,53 @@ def test_a_profile_rule_answers_refuses_or_leaves_a_call() -> None:
     assert client.get("/stats", headers=TOKEN).json() == {"notebooks": 2, "notes": 0}
 
 
+def test_hooks_change_the_checks_the_wording_and_the_error_shape() -> None:
+    class Strict(Hooks):
+        wording = Wording(takes="this endpoint takes", verbatim=True)
+
+        def authorize(self, op: Any, headers: Any, query: Any, accepted: Any) -> None:
+            if headers.get("x-auth-token") != "right":
+                raise ApiError(403, "the x-auth-token header is not the right one")
+
+        def error(self, status: int, detail: str, errors: list[Any]) -> tuple[Any, str]:
+            return {"problem": detail, "count": len(errors)}, "application/vnd.error+json"
+
+    client = TestClient(GenericEmulator(load_contract(str(NOTES)), hooks=Strict()))
+    refused = client.get("/notebooks", headers=TOKEN)
+    assert refused.status_code == 403 and refused.json() == {
+        "problem": "the x-auth-token header is not the right one",
+        "count": 0,
+    }
+    assert refused.headers["content-type"] == "application/vnd.error+json"
+    right = {"X-Auth-Token": "right"}
+    unknown = client.get("/notebooks?nope=1", headers=right).json()["problem"]
+    assert "unknown query parameter 'nope' (this endpoint takes " in unknown
+    quoted = client.post("/notebooks", json={"title": 5}, headers=right).json()["problem"]
+    assert "5 is not of type 'string'" in quoted  # as jsonschema words it
+
+
+def test_the_flow_service_emulator_is_the_engine_with_its_profiles_rules() -> None:
+    profile = load_profile("flow-service")
+    assert profile.emulator_rules == "doctract.profiles.flow_service.emulator:hooks"
+    app = create_app(deterministic=True)
+    assert isinstance(app, GenericEmulator) and isinstance(app.hooks, FlowServiceHooks)
+    client = TestClient(app)
+    flows = "/data/foundation/flowservice/flows"
+    status = client.get(flows, headers={"Authorization": "Bearer t", "x-api-key": "k"})
+    assert status.status_code == 403 and status.json()["type"].endswith("/FLOW-403")
+
+
+def test_a_profile_that_names_only_emulator_rules_gets_the_engine_with_them() -> None:
+    flow = load_profile("flow-service")
+    profile = replace(flow, name="flow-rules-only", emulator=None)
+    contracts = ContractSet([Contract.load(flow.contracts[0])])
+    started = DoctractApi(profile, contracts).emulator()
+    assert started is not None
+    with started(deterministic=True) as base:
+        response = httpx2.get(f"{base}/data/foundation/flowservice/flows", headers={})
+    assert response.status_code == 401 and response.json()["type"].endswith("/FLOW-401")
+
+
 def test_base_path_is_optional_and_the_contract_is_served(notes: Api) -> None:
     created = notes.ok("POST", "/notebooks", {"title": "Ideas"})
     assert notes.client.get(f"/notebooks/{created['id']}", headers=TOKEN).json() == created
@@ -341,6 +393,13 @@ def test_meilisearch_writes_under_a_new_index_create_it(meili: Api) -> None:
     meili.ok("POST", "/indexes/books/documents", [{"book_id": "b1", "title": "Dune"}])
     assert meili.ok("GET", "/indexes/books")["uid"] == "books"
     assert meili.ok("GET", "/indexes/books/documents/b1")["title"] == "Dune"
+    # a DELETE the API queues (202) under an index that does not exist is accepted all the
+    # same (the task checks), and makes nothing; a read there is 404
+    status, _, task = meili.call("DELETE", "/indexes/films/settings/displayed-attributes")
+    assert status == 202 and task["indexUid"] == "films"
+    assert meili.call("DELETE", "/indexes/films/documents/1")[0] == 202
+    assert meili.call("GET", "/indexes/films")[0] == 404
+    assert meili.call("GET", "/indexes/films/settings/displayed-attributes")[0] == 404
 
 
 def test_meilisearch_keys_by_key_or_uid_and_errors(meili: Api) -> None:
@@ -368,6 +427,50 @@ def test_meilisearch_contract_statuses_win_where_it_leaves_a_choice(meili: Api) 
     assert meili.call("PATCH", "/indexes/nothing", {"primaryKey": "id"})[0] == 404
     meili.ok("PATCH", "/dynamic-search-rules/r1", {"active": True})
     assert meili.ok("GET", "/dynamic-search-rules/r1")["active"] is True
+
+
+def test_answers_start_from_the_documented_examples(meili: Api) -> None:
+    # a new index: the contract's example of one (primaryKey), the request's values over it,
+    # its dates now; a key: the example's name, a uid of its own (uuids are never reused)
+    meili.ok("POST", "/indexes", {"uid": "films"})
+    meili.ok("POST", "/indexes", {"uid": "books", "primaryKey": "isbn"})
+    films, books = meili.ok("GET", "/indexes/films"), meili.ok("GET", "/indexes/books")
+    assert (films["uid"], films["primaryKey"]) == ("films", "movie_id")
+    assert (books["uid"], books["primaryKey"]) == ("books", "isbn")
+    assert films["createdAt"].startswith("2026-")
+    assert list(films) == ["uid", "createdAt", "updatedAt", "primaryKey"]  # the schema's order
+    first = meili.ok(
+        "POST", "/keys", {"actions": ["search"], "indexes": ["films"], "expiresAt": None}
+    )
+    second = meili.ok("POST", "/keys", {"actions": ["*"], "indexes": ["*"], "expiresAt": None})
+    assert first["name"] == second["name"] == "An API Key"
+    assert first["uid"] != second["uid"] and first["indexes"] == ["films"]
+    assert meili.ok("GET", f"/keys/{second['uid']}") == second
+    # what a request sends of a document is what a read shows: documents declare nothing
+    meili.ok("POST", "/indexes/films/documents", [{"id": 1, "title": "Carol"}])
+    assert meili.ok("GET", "/indexes/films/documents/1") == {"id": 1, "title": "Carol"}
+
+
+def test_a_doc_whose_examples_match_the_contract_sees_them() -> None:
+    # the search-engine fixture documents a task and both searches: the task record starts
+    # from the example (its details, duration, dates now); a search answers its own example
+    contract = load_contract(str(FIXTURES / "apis" / "search-engine" / "openapi.yaml"))
+    api = Api(contract, BEARER)
+    task = api.ok("POST", "/indexes", {"uid": "movies", "primaryKey": "id"})
+    record = api.ok("GET", f"/tasks/{task['taskUid']}")
+    assert record["uid"] == task["taskUid"] and record["indexUid"] == "movies"
+    assert record["details"] == {"receivedDocuments": 3, "indexedDocuments": 3}
+    assert record["duration"] == "PT0.071S" and record["startedAt"].startswith("2026-")
+    found = api.ok("POST", "/indexes/movies/search", {"q": "adventure", "facets": ["genres"]})
+    assert found["facetDistribution"] == {"genres": {"Action": 1, "Adventure": 2, "Drama": 1}}
+    assert set(api.ok("GET", "/indexes/movies/search?q=wonder")) == {
+        "hits",
+        "query",
+        "processingTimeMs",
+        "limit",
+        "offset",
+        "estimatedTotalHits",
+    }
 
 
 def test_meilisearch_text_bodies(meili: Api) -> None:

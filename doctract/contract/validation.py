@@ -151,6 +151,23 @@ class Schemas:
         except Exception:
             return []
 
+    def verbatim_errors(self, schema: Any, instance: Any) -> list[ValidationError]:
+        """jsonschema's own errors of `instance` against a schema (a pointer into the
+        document, or an inline schema whose `#/...` references point into it), as jsonschema
+        reports and words them: no placeholder tolerated, no `readOnly` rule. For an emulator
+        of an API whose errors quote them."""
+        if isinstance(schema, str):
+            key, target = (schema, "verbatim"), {"$ref": f"{_ROOT}#{schema}"}
+        elif isinstance(schema, dict):
+            key, target = (repr(sorted(schema.items(), key=str)), "verbatim"), _rooted(schema)
+        else:
+            return []
+        validator = self._cache.get(key)
+        if validator is None:
+            validator = Draft202012Validator(target, registry=self._registry)
+            self._cache[key] = validator
+        return list(validator.iter_errors(instance))
+
     def resolve(self, schema: Any) -> Any:
         """A schema with its top-level local `$ref` followed (to read its type or enum)."""
         found, _ = follow(self._document, schema, "")

@@ -17,7 +17,7 @@ from typing import Any
 from doctract.contract import Contract
 from doctract.emulator.declared import Declared, for_status, responses
 from doctract.emulator.errors import ApiError
-from doctract.emulator.inference import Collection, Paging, norm
+from doctract.emulator.inference import Collection, Paging, Plan, norm
 from doctract.emulator.schema_values import SchemaValues
 
 _MESSAGE_KEYS = ("message", "detail", "error_description", "error", "title", "description", "msg")
@@ -32,6 +32,7 @@ _TOKEN = re.compile(r"^offset:(\d+)$")
 _STAMPED = re.compile(r"^(created|updated|modified|enqueued|started|finished)", re.IGNORECASE)
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _UPDATED = re.compile(r"^(updated|modified)", re.IGNORECASE)
+_DOCUMENTED = ("default", "example", "examples", "const")
 
 
 @dataclass(frozen=True)
@@ -76,23 +77,34 @@ def decode_token(token: str, name: str) -> int:
 class Answers:
     """Builds response bodies for one contract."""
 
-    def __init__(
-        self, contract: Contract, values: SchemaValues, collections: tuple[Collection, ...]
-    ) -> None:
+    def __init__(self, contract: Contract, values: SchemaValues, plan: Plan) -> None:
         self.contract = contract
         self.values = values
-        self.collections = collections
+        self.plan = plan
+        self.collections = plan.collections
         self._errors: dict[int, Declared | None] = {}
 
     # --- resources ---------------------------------------------------------------------------
 
-    def stamp(self, collection: Collection, value: Any, created: bool) -> Any:
+    def stamp(
+        self,
+        collection: Collection,
+        value: Any,
+        created: bool,
+        refs: dict[str, Any] | None = None,
+    ) -> Any:
         """A stored item with its server-set fields: date-time fields named created... or
         updated... set to now, and the rest fitted to the item schema (its required fields
-        built), so that every read shows the same values."""
+        built), so that every read shows the same values. A new item starts from what the
+        contract documents of one (`documented_item`), the request's values over it."""
         if not isinstance(value, dict) or collection.item_schema is None:
             return value
         at = collection.item_schema
+        if created:  # in the schema's order of properties, then the request's own fields
+            merged = {**self.documented_item(collection, refs or {}), **value}
+            declared = self.values.properties(at)
+            value = {k: merged[k] for k in declared if k in merged}
+            value.update((k, v) for k, v in merged.items() if k not in declared)
         for name, prop in self.values.properties(at).items():
             schema, _ = self.values.resolve(prop)
             if schema.get("format") != "date-time" or not _STAMPED.match(name):
@@ -101,11 +113,88 @@ class Answers:
                 value[name] = self.values.fresh.now()
         return self.values.conform(at, value)
 
+    def documented_item(self, collection: Collection, refs: dict[str, Any]) -> dict[str, Any]:
+        """What the contract documents of an item beyond what a request says: for each
+        property the item schema declares, the value of the documented example of an item
+        (`item_example`), else the property's own default or example. The id is left to the
+        caller; fields naming another collection's id take this request's (`refs`) or are
+        left out, and date-times are now."""
+        if collection.item_schema is None:
+            return {}
+        example = self.item_example(collection)
+        found = self.documented(collection.item_schema, example, refs)
+        for name, at in self.values.properties(collection.item_schema).items():
+            schema, _ = self.values.resolve(at)
+            if name in found or not any(k in schema for k in _DOCUMENTED):
+                continue
+            value = self.values.build(at)
+            found.update(self.documented(collection.item_schema, {name: value}, refs))
+        found.pop(collection.id_field, None)
+        return found
+
+    def item_example(self, collection: Collection) -> dict[str, Any]:
+        """The contract's example of one item: the item read's, else the create's, else the
+        first item of the list's, where they show the item schema; {} when none does."""
+        if collection.item_schema is None:
+            return {}
+        shown = self.values.resolve(collection.item_schema)[1]
+        read = self.plan.answer("GET", collection.item)
+        create = self.plan.answer("POST", collection.path)
+        for answer in (read, create):
+            if (
+                answer is not None
+                and answer.has_example
+                and isinstance(answer.example, dict)
+                and answer.schema is not None
+                and self.values.resolve(answer.schema)[1] == shown
+            ):
+                return answer.example
+        listing = self.plan.behaviours.get(("GET", collection.path))
+        if listing is not None and listing.answer is not None and listing.answer.has_example:
+            found = listing.answer.example
+            if listing.list_field and isinstance(found, dict):
+                found = found.get(listing.list_field)
+            if isinstance(found, list) and found and isinstance(found[0], dict):
+                return found[0]
+        return {}
+
+    def documented(self, at: str, example: Any, refs: dict[str, Any]) -> dict[str, Any]:
+        """The fields of a documented example that the schema at `at` declares, made this
+        request's: a field naming a collection's id takes the id of this request (`refs`)
+        or is left out (the example's id is another resource's); date-times are now, and
+        uuids new."""
+        if not isinstance(example, dict):
+            return {}
+        props = self.values.properties(at)
+        found: dict[str, Any] = {}
+        for name, value in example.items():
+            if name not in props:
+                continue
+            filled = self._reference(name, refs, {})
+            if filled is not _NONE:
+                found[name] = filled
+            elif any(c.names_id(name) for c in self.collections):
+                continue
+            elif value is not None and self._is_time(props[name], value):
+                found[name] = self.values.fresh.now()
+            elif value is not None and self._is_uuid(props[name]):
+                found[name] = self.values.fresh.uuid()  # the example's is another's
+            else:
+                found[name] = copy.deepcopy(value)
+        return found
+
     def view(
-        self, schema: str | None, value: Any, etag: str | None, item_schema: str | None
+        self,
+        schema: str | None,
+        value: Any,
+        etag: str | None,
+        item_schema: str | None,
+        example: Any = None,
+        refs: dict[str, Any] | None = None,
     ) -> Any:
         """An item as a response schema shows it: a summary schema (not the item's own)
-        shows only what it declares; the item's current etag where a property holds it."""
+        shows only what it declares, and what the item does not hold from the response's
+        documented `example`; the item's current etag where a property holds it."""
         shown = copy.deepcopy(value)
         if schema is None:
             return shown
@@ -119,6 +208,7 @@ class Answers:
             )
             if props and not same:
                 shown = {k: v for k, v in shown.items() if k in props}
+                shown = {**self.documented(schema, example, refs or {}), **shown}
         return self.values.conform(schema, shown)
 
     def listing(
@@ -129,15 +219,19 @@ class Answers:
         total: int,
         page: Page,
         paging: Paging,
+        refs: dict[str, Any] | None = None,
     ) -> Any:
-        """One page in the list response's envelope, its paging fields filled by name."""
+        """One page in the list response's envelope, its paging fields filled by name and
+        its other fields those of the documented example."""
         if answer.schema is None:
             return list(shown)
         if not field:
             return self.values.conform(answer.schema, list(shown))
         end = page.offset + len(shown)
         more = end < total
-        envelope: dict[str, Any] = {field: list(shown)}
+        example = answer.example if answer.has_example else None
+        envelope: dict[str, Any] = self.documented(answer.schema, example, refs or {})
+        envelope[field] = list(shown)
         for name, at in self.values.properties(answer.schema).items():
             n = norm(name)
             numeric = bool({"integer", "number"} & set(self.values.types(at)))
@@ -157,6 +251,8 @@ class Answers:
                 envelope[name] = encode_token(end) if more else None
             elif n == "links" and more and paging.token:
                 envelope[name] = {"next": {"href": f"?{paging.token}={encode_token(end)}"}}
+            elif n == "links":
+                envelope.pop(name, None)  # the example's links lead to its own pages
         return self.values.conform(answer.schema, envelope)
 
     # --- receipts and examples ----------------------------------------------------------------
@@ -202,6 +298,10 @@ class Answers:
             return False
         schema, _ = self.values.resolve(at)
         return schema.get("format") == "date-time"
+
+    def _is_uuid(self, at: str) -> bool:
+        schema, _ = self.values.resolve(at)
+        return schema.get("format") == "uuid"
 
     def record(self, collection: Collection, read: Declared | None, receipt: Any, key: Any) -> Any:
         """What a collection of records (`/tasks/{task_id}`) shows for a receipt: its read

@@ -102,7 +102,8 @@ class Behaviours:
         else:
             key = self._new_id(coll)
         value[coll.id_field] = key
-        item = self.store.put(where, str(key), self.answers.stamp(coll, value, created=True))
+        stamped = self.answers.stamp(coll, value, True, self._refs(call, b, None))
+        item = self.store.put(where, str(key), stamped)
         return self._respond(call, b, b.answer, item=item, key=key)
 
     def store_many(self, call: Call, b: Behaviour) -> Outcome:
@@ -122,7 +123,7 @@ class Behaviours:
             old = self.store.get(where, str(key))
             if call.operation.method == "PUT" and old is not None:
                 value = merge_patch(old.value, value)
-            stamped = self.answers.stamp(coll, value, created=old is None)
+            stamped = self.answers.stamp(coll, value, old is None, self._refs(call, b, None))
             stored.append(self.store.put(where, str(key), stamped))
         if b.shape is Shape.RESOURCE and b.answer is not None and b.answer.schema is not None:
             body = self.values.conform(b.answer.schema, [i.value for i in stored])
@@ -141,13 +142,19 @@ class Behaviours:
         end = None if page.limit is None else page.offset + page.limit
         chosen = items[page.offset : end]
         schema = self._list_item_schema(answer, b.list_field)
-        shown = [self.answers.view(schema, i.value, i.etag, coll.item_schema) for i in chosen]
-        body = self.answers.listing(answer, b.list_field, shown, len(items), page, b.paging)
+        example = _first_listed(answer, b.list_field)
+        refs = self._refs(call, b, None)
+        shown = [
+            self.answers.view(schema, i.value, i.etag, coll.item_schema, example, refs)
+            for i in chosen
+        ]
+        body = self.answers.listing(answer, b.list_field, shown, len(items), page, b.paging, refs)
         return Outcome(answer.status, body, answer.media, self._headers(call, answer, None, None))
 
     def clear(self, call: Call, b: Behaviour) -> Outcome:
         coll = _collection(b)
-        self._parents(call, b, create=False)
+        if not self._parents(call, b, create=False, queued=self._queued(call, b)):
+            return self._respond(call, b, b.answer)
         self.store.clear(concrete(coll.path, call.params))
         return self._respond(call, b, b.answer)
 
@@ -194,7 +201,8 @@ class Behaviours:
             for name, kept in old.value.items():
                 if re.match(r"^created", name, re.IGNORECASE):
                     value.setdefault(name, kept)
-        item = self.store.put(where, str(key), self.answers.stamp(coll, value, old is None))
+        stamped = self.answers.stamp(coll, value, old is None, self._refs(call, b, None))
+        item = self.store.put(where, str(key), stamped)
         answer = b.answer
         if old is None:
             created = for_status(self._declared(b), 201)
@@ -203,7 +211,8 @@ class Behaviours:
 
     def delete(self, call: Call, b: Behaviour) -> Outcome:
         coll = _collection(b)
-        self._parents(call, b, create=False)
+        if not self._parents(call, b, create=False, queued=self._queued(call, b)):
+            return self._respond(call, b, b.answer, key=_typed(coll, call.params[coll.param]))
         try:
             key, item = self.find(call, coll)
         except ApiError:
@@ -239,7 +248,8 @@ class Behaviours:
         return self._respond(call, b, b.answer, state=value)
 
     def state_reset(self, call: Call, b: Behaviour) -> Outcome:
-        self._parents(call, b, create=False)
+        if not self._parents(call, b, create=False, queued=self._queued(call, b)):
+            return self._respond(call, b, b.answer)
         self.store.tick()
         self.store.states.pop(call.path, None)
         return self._respond(call, b, b.answer, state=self._state(call))
@@ -249,7 +259,8 @@ class Behaviours:
         # the client names it: documents sent to an index that does not exist yet create it;
         # a search (200) under a missing item is 404
         accepted = b.answer is not None and b.answer.status == 202
-        self._parents(call, b, create=accepted and call.operation.method != "DELETE")
+        deletes = call.operation.method == "DELETE"
+        self._parents(call, b, create=accepted and not deletes, queued=self._queued(call, b))
         return self._respond(call, b, b.answer)
 
     # --- shared -------------------------------------------------------------------------------
@@ -287,9 +298,15 @@ class Behaviours:
                 return _typed(coll, key), other
         raise ApiError(404, f"no {singular(coll.name)} with {coll.param} {raw}")
 
-    def _parents(self, call: Call, b: Behaviour, create: bool) -> None:
+    def _queued(self, call: Call, b: Behaviour) -> bool:
+        """A DELETE the API queues (202 Accepted): under a missing item whose id the client
+        chooses it is accepted and changes nothing, as the API checks when the task runs
+        (resetting a setting of an index that does not exist yet)."""
+        return call.operation.method == "DELETE" and b.answer is not None and b.answer.status == 202
+
+    def _parents(self, call: Call, b: Behaviour, create: bool, queued: bool = False) -> bool:
         """404 for a path under a missing item; a write creates it where the client chooses
-        its id."""
+        its id. False (nothing done) where a `queued` write meets such a missing item."""
         for parent in b.ancestors:
             where = concrete(parent.path, call.params)
             raw = call.params.get(parent.param)
@@ -301,11 +318,19 @@ class Behaviours:
                 self.find(Call(call.operation, call.path, call.params, {}, {}), parent)
                 continue
             except ApiError:
+                if queued and parent.client_ids:
+                    return False
                 if not (create and parent.client_ids):
                     raise
             key = _typed(parent, raw)
-            value = self.answers.stamp(parent, {parent.id_field: key}, created=True)
+            refs = {
+                other.path: _typed(other, call.params[other.param])
+                for other in b.ancestors
+                if other is not parent and other.param in call.params
+            }
+            value = self.answers.stamp(parent, {parent.id_field: key}, True, refs)
             self.store.put(where, raw, value)
+        return True
 
     def _precondition(self, call: Call, b: Behaviour, item: Item | None) -> None:
         if not b.if_match:
@@ -374,16 +399,28 @@ class Behaviours:
         coll = b.collection
         body: Any
         if b.shape is Shape.RESOURCE and item is not None and coll is not None:
-            body = self.answers.view(answer.schema, item.value, item.etag, coll.item_schema)
+            example = answer.example if answer.has_example else None
+            body = self.answers.view(
+                answer.schema,
+                item.value,
+                item.etag,
+                coll.item_schema,
+                example,
+                self._refs(call, b, key),
+            )
         elif b.shape is Shape.RESOURCE and state is not _MISSING and answer.schema is not None:
             body = self.values.conform(answer.schema, state)
             if "etag" in {h.name.lower() for h in answer.headers}:
                 headers["ETag"] = content_etag(body)
         elif b.shape is Shape.LIST and item is not None and coll is not None:
             schema = self._list_item_schema(answer, b.list_field)
-            shown = self.answers.view(schema, item.value, item.etag, coll.item_schema)
+            refs = self._refs(call, b, key)
+            example = _first_listed(answer, b.list_field)
+            shown = self.answers.view(
+                schema, item.value, item.etag, coll.item_schema, example, refs
+            )
             body = self.answers.listing(
-                answer, b.list_field, [shown], 1, page_of(b.paging, {}), b.paging
+                answer, b.list_field, [shown], 1, page_of(b.paging, {}), b.paging, refs
             )
         else:
             body = self._receipt(call, b, answer, key)
@@ -441,6 +478,14 @@ def _typed(coll: Collection, raw: str) -> Any:
     if "integer" in coll.id_types and re.fullmatch(r"-?\d+", raw):
         return int(raw)
     return raw
+
+
+def _first_listed(answer: Declared, list_field: str | None) -> Any:
+    """The first item of a list response's documented example (None without one)."""
+    found = answer.example if answer.has_example else None
+    if list_field and isinstance(found, dict):
+        found = found.get(list_field)
+    return found[0] if isinstance(found, list) and found else None
 
 
 def _id_in(element: dict[str, Any], id_field: str) -> str | None:

@@ -1,9 +1,8 @@
-"""The emulator's one error shape: `{type, title, status, detail, errors?}` as JSON."""
+"""An error an emulator answers with. Its body takes the contract's error shape (the generic
+engine, `doctract.emulator.answers`) or the API's own (a profile's hooks: the Flow Service's
+in `doctract.profiles.flow_service.emulator`)."""
 
 from __future__ import annotations
-
-from http import HTTPStatus
-from typing import Any
 
 
 class ApiError(Exception):
@@ -21,15 +20,3 @@ class ApiError(Exception):
         self.detail = detail
         self.errors = errors or []
         self.headers = headers or {}
-
-    def body(self) -> dict[str, Any]:
-        title = HTTPStatus(self.status).phrase
-        body: dict[str, Any] = {
-            "type": f"https://ns.adobe.com/aep/errors/FLOW-{self.status}",
-            "title": title,
-            "status": self.status,
-            "detail": self.detail,
-        }
-        if self.errors:
-            body["errors"] = self.errors
-        return body

@@ -21,6 +21,18 @@ _MEDIA_HEADERS = frozenset({"content-type", "accept"})  # the body's media type 
 
 
 @dataclass(frozen=True)
+class Wording:
+    """How an emulator words a request's contract errors. By default as doctract's contract
+    checks do (JSON spellings, the branch of a `oneOf` that came closest, placeholders taken
+    for any value, `readOnly` properties refused); `verbatim`: as jsonschema reports them,
+    for an API whose errors quote its validator."""
+
+    takes: str = "this operation takes"  # after an unknown query parameter: what it takes
+    body_required: str = "a request body is required"
+    verbatim: bool = False
+
+
+@dataclass(frozen=True)
 class Call:
     """One request, parsed and checked, as the behaviours see it."""
 
@@ -129,14 +141,19 @@ def _accepts(declared: list[str], media: str) -> str | None:
     return None
 
 
-def validate(call: Call, schemas: Schemas, extra_query: frozenset[str] = frozenset()) -> Call:
+def validate(
+    call: Call,
+    schemas: Schemas,
+    extra_query: frozenset[str] = frozenset(),
+    wording: Wording = Wording(),
+) -> Call:
     """400 listing every way the request breaks the contract; the call with its query values
     converted to their declared types."""
     op = call.operation
     errors: list[dict[str, str]] = []
     declared = {p.name for p in op.in_("query")} | extra_query
     for name in sorted(set(call.query) - declared):
-        takes = f" (this operation takes {', '.join(sorted(declared))})" if declared else ""
+        takes = f" ({wording.takes} {', '.join(sorted(declared))})" if declared else ""
         errors.append(
             {"path": f"query.{name}", "message": f"unknown query parameter {name!r}{takes}"}
         )
@@ -164,30 +181,42 @@ def validate(call: Call, schemas: Schemas, extra_query: frozenset[str] = frozens
         value = _convert(raw, schemas.resolve(param.schema) if param.schema else {}, schemas)
         if param.location == "query":
             values[param.name] = value
-        for error in schemas.value_errors(param.schema, value):
+        for message in _param_errors(schemas, param.schema, value, wording):
             errors.append(
-                {
-                    "path": f"{param.location}.{param.name}",
-                    "message": f"{param.name}: {error.message}",
-                }
+                {"path": f"{param.location}.{param.name}", "message": f"{param.name}: {message}"}
             )
     media = next((m for m in op.body if m.media.lower() == call.media), None) or next(
         (m for m in op.body if call.media and _accepts([m.media], call.media)), None
     )
     if op.body and not call.has_body and op.body_required:
-        errors.append({"path": "body", "message": "a request body is required"})
+        errors.append({"path": "body", "message": wording.body_required})
     elif call.has_body and media is not None and media.schema is not None:
         if call.media and not is_json(call.media):
             body = typed_text(call.body, schemas.resolve({"$ref": f"#{media.schema}"}))
             call = replace(call, body=body)
-        for error in schemas.errors(media.schema, call.body, "request"):
-            where = "/".join(str(p) for p in error.path)
-            errors.append({"path": f"body/{where}" if where else "body", "message": error.message})
+        for path, message in _body_errors(schemas, media.schema, call.body, wording):
+            where = "/".join(str(p) for p in path)
+            errors.append({"path": f"body/{where}" if where else "body", "message": message})
     if errors:
         summary = "; ".join(e["message"] for e in errors[:3])
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         raise ApiError(400, f"the request does not match the API contract: {summary}{more}", errors)
     return replace(call, values=values)
+
+
+def _param_errors(schemas: Schemas, schema: Any, value: Any, wording: Wording) -> list[str]:
+    if wording.verbatim:
+        return [e.message for e in schemas.verbatim_errors(schema, value)]
+    return [e.message for e in schemas.value_errors(schema, value)]
+
+
+def _body_errors(
+    schemas: Schemas, pointer: str, body: Any, wording: Wording
+) -> list[tuple[tuple[str | int, ...], str]]:
+    if wording.verbatim:
+        found = sorted(schemas.verbatim_errors(pointer, body), key=lambda e: list(e.path))
+        return [(tuple(e.path), e.message) for e in found]
+    return [(e.path, e.message) for e in schemas.errors(pointer, body, "request")]
 
 
 def _convert(raw: list[str], schema: dict[str, Any], schemas: Schemas) -> Any:

@@ -22,7 +22,9 @@ answers its documented example and the plan says so):
   strings are UUIDs). Where the client chooses ids, PUT to a missing item creates it, PATCH
   too when no operation creates items, and so does a write under a missing item (settings
   of an index that does not exist yet) and a write it cannot infer that answers 202 Accepted
-  (documents added to a new index); everything else under a missing item is 404.
+  (documents added to a new index); a DELETE the API queues (202 Accepted) under a missing
+  item is accepted and changes nothing, as such an API checks when the task runs (a setting
+  of an index that does not exist yet reset); everything else under a missing item is 404.
 - A **singleton** is a path that is neither collection nor item, with GET and PUT or PATCH
   (`/indexes/{uid}/settings`): GET answers what the last write stored (at first its
   documented example), PUT replaces, PATCH patches, DELETE resets.
@@ -35,6 +37,13 @@ answers its documented example and the plan says so):
   no operation creates (`taskUid` for `/tasks/{task_id}`) also stores a record there, built
   from that collection's documented item with the receipt's fields, in its documented state
   (`succeeded`): writes apply at once.
+- What an answer shows starts from what the contract documents: a new item holds, for each
+  property its schema declares that the request leaves out, the value in the contract's
+  example of an item (the item read's, else the create's, else the list's first), else the
+  property's own default or example; a field of it naming another collection's id takes the
+  request's or is left out, date-times are now and uuids new. Later writes change only what
+  they say (what was created is what is read). A list's envelope and a summary of an item
+  keep their documented example's other fields (`facetDistribution`, `processingTimeMs`).
 - Paging parameters are recognised by name: `limit`, `per_page`, `pageSize`, `size`,
   `offset`, `skip`, `page`, `continuationToken`, `cursor`, `pageToken`; other list query
   parameters named like a field (or its plural or singular) filter by equality.

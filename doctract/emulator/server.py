@@ -8,15 +8,15 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.types import ASGIApp
 
-from doctract.emulator.app import create_app
-from doctract.emulator.engine import GenericEmulator
+from doctract.emulator import create_app
+from doctract.emulator.engine import GenericEmulator, Hooks
 from doctract.emulator.faults import STATS_PATH, FaultInjector, FaultPlan, QuietDrops
 
 if TYPE_CHECKING:
@@ -143,12 +143,14 @@ def running_generic_emulator(
     deterministic: bool = True,
     faults: FaultPlan | None = None,
     host: str = "127.0.0.1",
+    hooks: Callable[[bool], Hooks] | None = None,
 ) -> Iterator[str]:
     """Serve any contract with the generic emulator on a free loopback port in a thread;
     yields its base URL (the contract's base path not included: the emulator takes requests
-    with or without it)."""
+    with or without it). `hooks`: a profile's emulator rules, made for `deterministic`."""
     port = free_port(host)
-    emulator = GenericEmulator(contract, deterministic=deterministic)
+    rules = hooks(deterministic) if hooks is not None else None
+    emulator = GenericEmulator(contract, deterministic=deterministic, hooks=rules)
     _log_plan(emulator)
     server = uvicorn.Server(_app_config(emulator, host, port, "warning", faults))
     with _in_thread(server, host, port) as base:

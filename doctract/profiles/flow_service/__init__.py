@@ -1,7 +1,8 @@
 """The Adobe Experience Platform Flow Service profile: connections, source and target
 connections, flows, drafts with `mode=draft`, `/action?op=publish`, PATCH with If-Match, and
 the connection/flow spec schemas that lookup tutorials publish. Its contract is
-`doctract/specs/flow-service.yaml`; its emulator is `doctract.emulator`."""
+`doctract/specs/flow-service.yaml`; its emulator is the generic engine with this profile's
+rules (`doctract.profiles.flow_service.emulator`)."""
 
 from __future__ import annotations
 
@@ -61,4 +62,5 @@ PROFILE = Profile(
     },
     new_facts=SpecFacts,
     emulator="doctract.emulator.server:running_emulator",
+    emulator_rules="doctract.profiles.flow_service.emulator:hooks",
 )
