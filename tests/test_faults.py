@@ -21,6 +21,8 @@ from doctract.emulator import create_app
 from doctract.emulator.faults import STATS_PATH, FaultInjector, FaultPlan, FaultSpecError
 from doctract.emulator.inventory import left_behind
 from doctract.emulator.server import running_emulator
+from doctract.emulator.store import Store
+from doctract.profiles.flow_service.emulator import FlowServiceHooks
 
 FLOW = "/data/foundation/flowservice"
 FEATURES = [
@@ -51,6 +53,13 @@ def test_fault_plan_parsing() -> None:
     )
 
 
+def _store(app: object) -> Store:
+    """The Flow Service store behind an emulator app (the profile's hooks hold it)."""
+    hooks = getattr(app, "hooks", None)
+    assert isinstance(hooks, FlowServiceHooks)
+    return hooks.store
+
+
 def test_faults_after_processing_strike_once_the_emulator_acted() -> None:
     """`5xx-after` and `drop-after`: the emulator created the connection, the client got a
     502/503/504 or a response cut mid-body; the injector counts a repeated create."""
@@ -62,12 +71,12 @@ def test_faults_after_processing_strike_once_the_emulator_acted() -> None:
             response = client.post(f"{FLOW}/connections", json=body, headers=HEADERS)
             assert response.status_code in (502, 503, 504), response.text
         stats = client.get(STATS_PATH).json()
-    assert len(app.emulator.store.entities["connections"]) == 2
+    assert len(_store(app).entities["connections"]) == 2
     assert stats["5xx-after"] == 2 and stats["duplicates"] == 1
     dropped = FaultInjector(create_app(deterministic=True), FaultPlan.parse("drop-after=1"))
     with TestClient(dropped) as client, pytest.raises(Exception):  # noqa: B017 - any cut
         client.post(f"{FLOW}/connections", json=body, headers=HEADERS).json()
-    assert len(dropped.app.emulator.store.entities["connections"]) == 1  # type: ignore[attr-defined]
+    assert len(_store(dropped.app).entities["connections"]) == 1
 
 
 def _live_run(
