@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,8 @@ from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
 from doctract.lint import LintResult, discover, lint_paths
 from doctract.output import FORMATS, render
+from doctract.secrets import NO_SECRETS, Scrubber, for_config
+from doctract.secrets.stream import scrubbing
 
 if TYPE_CHECKING:
     from doctract.replay.session import ReplayOptions
@@ -291,7 +293,7 @@ def lint(
     result = lint_paths(list(paths), config, changed, discovered=discovered, progress=progress)
     if baseline is not None:
         result = baseline.apply(result, _project_root(config))
-    render(result, config.output_format, sys.stdout)
+    render(result, config.output_format, sys.stdout, _scrubber(config))
     sys.stdout.flush()
     sys.exit(2 if missing else 1 if result.failed(config.fail_on) else 0)
 
@@ -328,7 +330,7 @@ def baseline_write(
     _check_found(paths, len(discovered[0]), allow_empty, config)
     result = lint_paths(list(paths), config, discovered=discovered)
     try:
-        count = write_baseline(target, result, _project_root(config))
+        count = write_baseline(target, result, _project_root(config), _scrubber(config))
     except OSError as exc:
         raise click.UsageError(f"{target}: cannot write the baseline: {exc.strerror}") from None
     click.echo(f"doctract: {count} findings recorded in {target}")
@@ -509,9 +511,10 @@ def run_command(
         click.echo(f"doctract run: {feature}: the feature did not run (see above)", err=True)
     findings = problems + findings_of(results)
     result = LintResult(tuple(sorted(findings, key=lambda f: f.sort_key)), len(results))
-    render(result, output_format, sys.stdout)
+    scrubber = _scrubber(config, _placeholders_in(paths, config))
+    render(result, output_format, sys.stdout, scrubber)
     if report_dir or history:
-        _write_reports(results, _mode(options), report_dir, history, problems)
+        _write_reports(results, _mode(options), report_dir, history, problems, scrubber)
     diverging = {f.path for f in findings if f.severity is not Severity.INFO}
     click.echo(
         f"doctract run: {len(results)} tutorials replayed, {len(diverging)} diverge", err=True
@@ -619,7 +622,10 @@ def _write_reports(
     report_dir: str | None,
     history: str | None,
     problems: Sequence[Finding] = (),
+    scrubber: Scrubber = NO_SECRETS,
 ) -> None:
+    """results.json, junit.xml, report.html and the history entry, each scrubbed (the replay
+    scrubbed what it recorded; this is the last line of defence)."""
     from doctract.report.html import html_report
     from doctract.report.junit import junit_xml
     from doctract.report.results import (
@@ -639,15 +645,17 @@ def _write_reports(
     try:
         if report_dir:
             folder = Path(report_dir)
-            write_json(folder / "results.json", results)
-            (folder / "junit.xml").write_bytes(junit_xml(tutorials))
-            (folder / "report.html").write_text(html_report(results, earlier), encoding="utf-8")
+            write_json(folder / "results.json", results, scrubber)
+            (folder / "junit.xml").write_bytes(junit_xml(tutorials, scrubber=scrubber))
+            (folder / "report.html").write_text(
+                html_report(results, earlier, scrubber=scrubber), encoding="utf-8"
+            )
             click.echo(
                 f"doctract run: reports in {folder}/ (report.html, junit.xml, results.json)",
                 err=True,
             )
         if history:
-            write_json(Path(history) / history_name(results), results)
+            write_json(Path(history) / history_name(results), results, scrubber)
     except OSError as exc:
         raise click.UsageError(f"cannot write the reports: {exc}") from None
 
@@ -700,7 +708,7 @@ def diff_command(
         {p.name for p in Path(old).glob("*.yaml")} | {p.name for p in Path(new).glob("*.yaml")}
     )
     result = LintResult(tuple(findings), files)
-    render(result, output_format, sys.stdout)
+    render(result, output_format, sys.stdout, _scrubber(_config(None, None, None)))
     sys.exit(1 if result.failed(Severity.parse(fail_on)) else 0)
 
 
@@ -807,6 +815,10 @@ def run() -> None:
     """Console entry point: usage errors exit 2 (click), and so does any internal error, as one
     line instead of a traceback (`--debug` or DOCTRACT_DEBUG=1 prints the traceback). Secret
     values from the environment and the configuration never appear in either."""
+    scrubber = _configured_scrubber()
+    # the last line of defence for output: whatever is printed passes the scrubber
+    sys.stdout = scrubbing(sys.stdout, scrubber)
+    sys.stderr = scrubbing(sys.stderr, scrubber)
     try:
         main(standalone_mode=True)
     except SystemExit:
@@ -815,23 +827,50 @@ def run() -> None:
         click.echo(f"doctract: {exc}", err=True)
         sys.exit(2)
     except Exception as exc:
-        from doctract.redact import redact, secret_values
-
-        secrets = secret_values(placeholders=_configured_placeholders())
         if os.environ.get("DOCTRACT_DEBUG"):
             import traceback
 
-            click.echo(redact("".join(traceback.format_exc()), secrets).rstrip(), err=True)
-        message = redact(f"{type(exc).__name__}: {exc}", secrets)
+            click.echo(scrubber.text("".join(traceback.format_exc())).rstrip(), err=True)
+        message = scrubber.text(f"{type(exc).__name__}: {exc}")
         click.echo(f"doctract: internal error: {message}", err=True)
         sys.exit(2)
 
 
-def _configured_placeholders() -> dict[str, str]:
+def _configured_scrubber() -> Scrubber:
+    """The configuration's and the environment's secret values (see doctract.secrets)."""
     try:
-        return load_config().placeholders
+        config = load_config()
     except Exception:
-        return {}
+        config = Config()
+    return for_config(config)
+
+
+def _scrubber(config: Config, names: Iterable[str] = ()) -> Scrubber:
+    """What output and reports must not show: the configuration's and the environment's secret
+    values (also those of the placeholders `names`), and what the contract names secret."""
+    from doctract.lint import api_of
+
+    try:
+        secret_names = api_of(config).contracts.secrets
+    except DoctractError:
+        secret_names = None
+    return for_config(config, names, secret_names)
+
+
+def _placeholders_in(paths: Sequence[str], config: Config) -> set[str]:
+    """The placeholders the docs and features under `paths` use (their values are secret
+    unless public, wherever in the environment they come from)."""
+    from doctract.replay.generate import feature_files
+    from doctract.urls import placeholder_names
+
+    names: set[str] = set()
+    for path in [*map(str, feature_files(paths)), *discover(paths, config)[0]]:
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        names.update(placeholder_names(text))
+    return names
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -127,6 +127,7 @@ def _options(config: pytest.Config) -> ReplayOptions:
         keep=bool(config.getoption("doctract_keep")),
         allow_destructive=bool(config.getoption("doctract_allow_destructive")),
         values=values,
+        public=settings.public_placeholders,
         api=api,
     )
 
@@ -186,7 +187,7 @@ def the_tutorial(path: str, request: pytest.FixtureRequest, doctract_replay: Rep
             record["scenario"] = request.node.stash.get(SCENARIO, request.node.name)
             record["seconds"] = round(time.perf_counter() - started, 4)
             with results.open("a", encoding="utf-8") as out:
-                out.write(json.dumps(record) + "\n")
+                out.write(replay.scrubber.text(json.dumps(record)) + "\n")
 
     request.addfinalizer(finish)
     doctract_replay.set(replay)

@@ -25,9 +25,8 @@ from doctract.contract import Contract, Operation, Target
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
 from doctract.project import cassette_name
-from doctract.redact import redact, secret_values
 from doctract.replay.cassette_file import CassetteError
-from doctract.replay.cassettes import SCRUBBED, SECRET_KEY, make_vcr, scrub_body
+from doctract.replay.cassettes import make_vcr
 from doctract.replay.http import (
     Attempts,
     Message,
@@ -52,6 +51,7 @@ from doctract.rule_ids import (
     STATUS_MISMATCH,
     TRANSPORT_ERROR,
 )
+from doctract.secrets import from_environment
 from doctract.urls import HEX_ID, UUID
 
 # response keys whose values change from run to run, for any API (a profile may say more)
@@ -71,6 +71,7 @@ class ReplayOptions:
     allow_destructive: bool = False
     retries: int = 3
     values: dict[str, str] = field(default_factory=dict)
+    public: frozenset[str] = frozenset()  # placeholders whose values are not secret
     openapi: tuple[str, ...] = ()  # --openapi given on the command line (absolute paths)
     profile: str | None = None  # --profile given on the command line
     root: Path | None = None  # the project root: cassette names are relative to it
@@ -135,11 +136,12 @@ class Replay:
         self.unavailable: dict[str, int] = {}
         self.created: list[tuple[str, str, Operation]] = []  # (what, delete URL, DELETE op)
         self.attempts = Attempts()
-        self.secrets: set[str] = set()
-        # secret values from the environment and configuration, read once per replay
-        self.known_secrets = secret_values(placeholders=options.values)
-        # body fields the contract marks secret (password, writeOnly), scrubbed from results
-        self.secret_fields = options.api.contracts.secrets.fields
+        # what must not be written: the configuration's and the environment's secret values
+        # (and those resolved while replaying), the contract's secret headers, query
+        # parameters and body fields
+        self.scrubber = from_environment(
+            options.values, options.public, secret_names=options.api.contracts.secrets
+        )
         self.unusable: CassetteError | None = None
         self.http = requests.Session()
         self._stack = contextlib.ExitStack()
@@ -152,7 +154,10 @@ class Replay:
             self.base = self._stack.enter_context(self._emulator()(deterministic=True))
         name = cassette_name(self.doc_path, self.options.root)
         recorder = make_vcr(
-            self.options.cassettes, self.options.record, self.options.api.contracts.secrets
+            self.options.cassettes,
+            self.options.record,
+            self.options.api.contracts.secrets,
+            lambda: self.scrubber,
         )
         try:
             self._stack.enter_context(recorder.use_cassette(f"{name}.yaml"))
@@ -246,9 +251,9 @@ class Replay:
         )
 
     def redact(self, text: str) -> str:
-        """`text` without the credential values this replay resolved, nor any secret value
-        from the environment or the configuration."""
-        return redact(text, self.secrets | self.known_secrets)
+        """`text` without the values this replay resolved for secret placeholders, any secret
+        value from the environment or the configuration, nor any credential."""
+        return self.scrubber.text(text)
 
     def report(
         self, rule: str, line: int, message: str, hint: str = "", evidence: str | None = None
@@ -263,7 +268,7 @@ class Replay:
                 line,
                 1,
                 self.redact(message),
-                hint,
+                self.redact(hint),
                 self.redact(evidence[:500]) if evidence else evidence,
             )
         )
@@ -300,12 +305,10 @@ class Replay:
         message = self._prepare(parse_message(text))
         outcome.method = message.method
         parts = urlsplit(message.url)
-        outcome.path = parts.path
-        outcome.query = self.redact(scrub_query(parts.query))
+        outcome.path = self.redact(parts.path)
+        outcome.query = self.scrubber.query(parts.query)
         if message.body is not None:
-            outcome.request_body = self.redact(_text(scrub_body(message.body, self.secret_fields)))[
-                :TEXT_LIMIT
-            ]
+            outcome.request_body = _text(self.scrubber.body(message.body))[:TEXT_LIMIT]
         # the id named first in the request: stable whatever the hash seed (xdist workers)
         needs = sorted(
             ((doc_id, at) for doc_id, at in self.unavailable.items() if doc_id in text),
@@ -356,9 +359,7 @@ class Replay:
             return
         outcome.sent = True
         outcome.status = response.status_code
-        outcome.text = self.redact(_text(scrub_body(response.text, self.secret_fields)))[
-            :TEXT_LIMIT
-        ]
+        outcome.text = _text(self.scrubber.body(response.text))[:TEXT_LIMIT]
         with contextlib.suppress(ValueError):
             outcome.body = response.json()
         self._validate_contract(index, message, response, outcome)
@@ -369,7 +370,9 @@ class Replay:
         mapped = self._map_ids
 
         def fix(value: str) -> str:
-            self.secrets |= resolved_secrets(mapped(value), self.options.values, fake)
+            self.scrubber = self.scrubber.with_values(
+                resolved_secrets(mapped(value), self.options.values, fake, self.options.public)
+            )
             return resolve(mapped(value), self.options.values, fake)
 
         url = fix(message.url)
@@ -553,17 +556,6 @@ def _text(body: bytes | str | None) -> str:
     if body is None:
         return ""
     return body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-
-
-def scrub_query(query: str) -> str:
-    """A query string with the values of secret-looking parameters replaced."""
-    if not query:
-        return query
-    pairs = []
-    for pair in query.split("&"):
-        name, sep, _ = pair.partition("=")
-        pairs.append(f"{name}{sep}{SCRUBBED}" if sep and SECRET_KEY.search(name) else pair)
-    return "&".join(pairs)
 
 
 def _is_id(text: str) -> bool:
