@@ -21,7 +21,7 @@ from doctract.findings import Finding, Severity
 from doctract.lint import LintResult, discover, lint_paths
 from doctract.output import FORMATS, render
 from doctract.secrets import NO_SECRETS, Scrubber, for_config
-from doctract.secrets.stream import scrubbing
+from doctract.secrets.stream import ScrubbingStream, scrubbing
 
 if TYPE_CHECKING:
     from doctract.replay.session import ReplayOptions
@@ -506,12 +506,13 @@ def run_command(
         keep=keep,
         allow_destructive=allow_destructive,
     )
+    scrubber = _scrubber(config, _placeholders_in(paths, config))
+    _scrub_output(scrubber)
     problems, results, missing = _replay(list(paths), options, workers, progress, allow_empty)
     for feature in missing:
         click.echo(f"doctract run: {feature}: the feature did not run (see above)", err=True)
     findings = problems + findings_of(results)
     result = LintResult(tuple(sorted(findings, key=lambda f: f.sort_key)), len(results))
-    scrubber = _scrubber(config, _placeholders_in(paths, config))
     render(result, output_format, sys.stdout, scrubber)
     if report_dir or history:
         _write_reports(results, _mode(options), report_dir, history, problems, scrubber)
@@ -827,6 +828,8 @@ def run() -> None:
         click.echo(f"doctract: {exc}", err=True)
         sys.exit(2)
     except Exception as exc:
+        if isinstance(sys.stderr, ScrubbingStream):  # a command may have learnt more
+            scrubber = sys.stderr.scrubber
         if os.environ.get("DOCTRACT_DEBUG"):
             import traceback
 
@@ -843,6 +846,16 @@ def _configured_scrubber() -> Scrubber:
     except Exception:
         config = Config()
     return for_config(config)
+
+
+def _scrub_output(scrubber: Scrubber) -> None:
+    """From now on, what the console script prints passes `scrubber` (it knows more than the
+    one `run` started with: the values of the placeholders the docs use, the contract's
+    secret names)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if isinstance(stream, ScrubbingStream):
+            setattr(sys, name, scrubbing(stream, scrubber))
 
 
 def _scrubber(config: Config, names: Iterable[str] = ()) -> Scrubber:

@@ -307,6 +307,9 @@ def test_secret_looking_values_under_innocuous_keys_in_json_and_form_bodies() ->
     from doctract.secrets import SCRUBBED, Scrubber
 
     kept = {
+        "path": "/data/foundation/flowservice/flows/4e9a3c07-2d1b-4f4e-9a3c-072d1b8f4e11/runs",
+        "query": "property=flowId==9561f06c-2ba0-4553-a8c2-bca3a52b2391",
+        "file": "examples__docs__flow-service__draft-and-publish-a-dataflow.yaml",
         "id": "4e9a3c07-2d1b-4f4e-9a3c-072d1b8f4e11",
         "hex": "0123456789abcdef0123456789abcdef",
         "name": "MyDataflowForSalesforce2023Q4",

@@ -30,8 +30,11 @@ KEYED = re.compile(
     r"(?i)(?<![A-Za-z0-9_])(?P<name>AccountKey|SharedAccessKey|SharedAccessSignature|"
     r"AccessKey|SecretKey|ClientSecret|Password|Pwd)=(?P<value>(?![{<$])[^;&\s\"'<>,\\]+)"
 )
-_TOKEN = re.compile(r"[A-Za-z0-9+/=_.~-]{24,}")
-MIN_ENTROPY = 4.3  # bits per character; random base62 of 24+ characters has more, words less
+_TOKEN = re.compile(r"[A-Za-z0-9+/=_.~-]{20,}")
+MIN_TOKEN = 20
+# bits per character (at most 92% of what the length allows): random base62 has more, words
+# and CamelCase names less
+MIN_ENTROPY = 4.3
 
 
 def is_placeholder(text: str) -> bool:
@@ -50,17 +53,24 @@ def entropy(text: str) -> float:
 
 
 def high_entropy(value: str) -> bool:
-    """A long random-looking token: 24+ token characters mixing upper and lower case and
-    digits, with high entropy. Ids (UUIDs, hex), words and paths are not."""
-    if not _TOKEN.fullmatch(value) or UUID.fullmatch(value) or HEX_ID.fullmatch(value):
+    """A long random-looking token, or one in a path: 20+ token characters (between slashes)
+    mixing upper and lower case and digits, with high entropy. Ids (UUIDs, hex) are left out
+    first, so paths and queries that hold them are not tokens; words and CamelCase names have
+    too little entropy."""
+    if not _TOKEN.fullmatch(value):
         return False
-    if not (
-        any(c.islower() for c in value)
-        and any(c.isupper() for c in value)
-        and any(c.isdigit() for c in value)
+    rest = HEX_ID.sub("/", UUID.sub("/", value))
+    return any(_random(part) for part in rest.split("/"))
+
+
+def _random(part: str) -> bool:
+    if len(part) < MIN_TOKEN or not (
+        any(c.islower() for c in part)
+        and any(c.isupper() for c in part)
+        and any(c.isdigit() for c in part)
     ):
         return False
-    return entropy(value) >= MIN_ENTROPY
+    return entropy(part) >= min(MIN_ENTROPY, 0.92 * math.log2(len(part)))
 
 
 def looks_secret(value: str) -> bool:

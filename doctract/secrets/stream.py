@@ -42,7 +42,7 @@ class ScrubbingStream(io.TextIOBase):
         return getattr(self.out, "errors", None)
 
 
-def scrubbing(out: TextIO, scrubber: Scrubber) -> TextIO:
+def scrubbing(out: TextIO | ScrubbingStream, scrubber: Scrubber) -> TextIO:
     """`out` behind the scrubber (not wrapped twice)."""
     inner = out.out if isinstance(out, ScrubbingStream) else out
     return cast(TextIO, ScrubbingStream(inner, scrubber))
