@@ -1,6 +1,7 @@
 """The self-contained HTML report of a run: per tutorial passed/failed/blocked, each divergence
-with the doc's lines beside the request sent and the response received (already scrubbed of
-secrets by the replay), filters by rule and status, and the trend over earlier runs."""
+with the doc's lines beside the request sent and the response received, filters by rule and
+status, and the trend over earlier runs. The replay scrubbed what it recorded; the results, the
+doc's lines (a literal token in a curl command) and the page are scrubbed again here."""
 
 from __future__ import annotations
 

@@ -12,13 +12,14 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import SplitResult, unquote_plus, urlsplit
 
 from doctract.contract import Secrets
 from doctract.secrets.names import is_secret_header, is_secret_key, is_secret_param
 from doctract.secrets.shapes import SCRUBBED, is_placeholder, looks_secret
-from doctract.secrets.text import mask_credentials, mask_values
+from doctract.secrets.text import mask_credentials, mask_values, value_forms
 
 Body = bytes | str | None
 _FORM = re.compile(r"[\w.\-\[\]%+~]+=[^&\s]*(?:&[\w.\-\[\]%+~]+=[^&\s]*)*")
@@ -29,6 +30,11 @@ class Scrubber:
     values: frozenset[str] = frozenset()  # secret values (doctract.secrets.values)
     names: Secrets = field(default_factory=Secrets)  # the contract's secret names
 
+    @cached_property
+    def forms(self) -> tuple[str, ...]:
+        """The values as they show up in files (doctract.secrets.text.value_forms)."""
+        return value_forms(self.values)
+
     def with_values(self, values: Iterable[str]) -> Scrubber:
         more = frozenset(values) - self.values
         return Scrubber(self.values | more, self.names) if more else self
@@ -38,7 +44,7 @@ class Scrubber:
     def text(self, text: str) -> str:
         """Known values, then credentials by their look and by the names they follow."""
         return mask_credentials(
-            mask_values(text, self.values), self.names.headers, self.names.query, self.names.fields
+            mask_values(text, self.forms), self.names.headers, self.names.query, self.names.fields
         )
 
     def markup(self, text: str) -> str:
@@ -46,7 +52,7 @@ class Scrubber:
         name-based rules need the quotes markup escapes: the data was scrubbed with them before
         it was rendered); a literal `<SCRUBBED>` there can only be this pass's own, written
         escaped so the document stays well-formed."""
-        masked = mask_credentials(mask_values(text, self.values), by_name=False)
+        masked = mask_credentials(mask_values(text, self.forms), by_name=False)
         return masked.replace(SCRUBBED, html.escape(SCRUBBED))
 
     def data(self, value: Any) -> Any:
@@ -126,9 +132,9 @@ class Scrubber:
         scrubbed = SplitResult(
             parts.scheme,
             netloc,
-            mask_values(parts.path, self.values),
+            mask_values(parts.path, self.forms),
             self.query(parts.query),
-            mask_values(parts.fragment, self.values),
+            mask_values(parts.fragment, self.forms),
         )
         return scrubbed.geturl()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from urllib.parse import quote, quote_plus
 
 from doctract.secrets.names import is_secret_header, is_secret_key, is_secret_param
@@ -64,12 +64,18 @@ def encodings(value: str) -> set[str]:
     }
 
 
-def mask_values(text: str, values: Iterable[str]) -> str:
-    """Every occurrence of a value (in any of its encodings), longest first."""
+def value_forms(values: Iterable[str]) -> tuple[str, ...]:
+    """Every encoding of every value, longest first (so a value inside another goes last)."""
     forms = {form for value in values if value for form in encodings(value) if form}
-    for form in sorted(forms, key=len, reverse=True):
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def mask_values(text: str, forms: Sequence[str]) -> str:
+    """Every occurrence of each form (see `value_forms`); one over several lines (a key file
+    in the environment) keeps its line breaks, so excerpts keep their line numbers."""
+    for form in forms:
         if form in text:
-            text = text.replace(form, SCRUBBED)
+            text = text.replace(form, "\n".join([SCRUBBED] * (form.count("\n") + 1)))
     return text
 
 
