@@ -119,7 +119,7 @@ class Scrubber:
         return self.pairs(query) if query else query
 
     def url(self, url: str) -> str:
-        """Userinfo, secret query parameters and secret values in the path scrubbed."""
+        """Userinfo, secret query parameters, and secrets in the path and fragment scrubbed."""
         try:
             parts = urlsplit(url)
         except ValueError:
@@ -132,9 +132,9 @@ class Scrubber:
         scrubbed = SplitResult(
             parts.scheme,
             netloc,
-            mask_values(parts.path, self.forms),
+            self.text(parts.path),
             self.query(parts.query),
-            mask_values(parts.fragment, self.forms),
+            self.text(parts.fragment),
         )
         return scrubbed.geturl()
 

@@ -24,6 +24,8 @@ from doctract.secrets.shapes import (
     without_placeholders,
 )
 
+# every value class stops at a backslash: a credential replaced in serialized JSON never takes
+# the backslash of the escaped quote that ends it
 _SCHEMES = r"Bearer|Basic|Token|Digest|Negotiate|Bot|SharedKey|SSWS|Splunk|ApiKey"
 _AUTH_SCHEME = re.compile(
     rf"(?i)(?<![\w/.-])(?P<scheme>{_SCHEMES})[ \t]+(?P<cred>[A-Za-z0-9._~+/=-]+)"
@@ -46,8 +48,6 @@ _KEY_VALUE = re.compile(
 _PARAM = re.compile(
     r"(?P<lead>^|[?&;\s\"',(])(?P<name>[A-Za-z_][\w.-]{0,79})=(?P<q>\"?)(?P<value>[^&\s\"'#<>;,?\\]+)"
 )
-# every value class stops at a backslash: a credential replaced in serialized JSON never takes
-# the backslash of the escaped quote that ends it
 _PROSE = re.compile(r"[A-Za-z]+(?:\s+[A-Za-z]+){2,}")  # three words or more
 
 
