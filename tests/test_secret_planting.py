@@ -348,10 +348,11 @@ def test_planted_secrets_reach_no_file_and_no_output(tmp_path: Path, echo: str) 
         done = subprocess.run(
             command, cwd=project, env=env, capture_output=True, text=True, check=False
         )
-        name = " ".join(command[1:4])
+        name = " ".join(command[1:])
         outputs[f"stdout of {name}"] = done.stdout
         outputs[f"stderr of {name}"] = done.stderr
         assert done.returncode in (0, 1), (command, done.stdout, done.stderr)
+    assert len(outputs) == 2 * len(commands)
     written = {
         str(p.relative_to(project)): p.read_text(encoding="utf-8", errors="replace")
         for p in project.rglob("*")
@@ -371,7 +372,8 @@ def test_planted_secrets_reach_no_file_and_no_output(tmp_path: Path, echo: str) 
     for name in ("live/results.json", "live/junit.xml", "live/report.html"):
         assert SPEC_NAME in written[name], name
         assert "<SCRUBBED> is not enabled" not in written[name], name
-    assert SPEC_NAME in outputs["stdout of run features --cassettes"]
+    for replayed in commands[1:3]:  # the live run's findings and the offline run's
+        assert SPEC_NAME in outputs[f"stdout of {' '.join(replayed[1:])}"], replayed
     (cassette,) = (text for name, text in written.items() if name.startswith("cassettes/"))
     assert PUBLIC["DEPLOYMENT_SLOT"] in cassette and "prod" in cassette
     assert "Cookie: session={SESSION_COOKIE}" in written["features/echo.feature"]
