@@ -818,8 +818,8 @@ def run() -> None:
     values from the environment and the configuration never appear in either."""
     scrubber = _configured_scrubber()
     # the last line of defence for output: whatever is printed passes the scrubber
-    sys.stdout = scrubbing(sys.stdout, scrubber)
-    sys.stderr = scrubbing(sys.stderr, scrubber)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (scrubbing(stream, scrubber) for stream in streams)
     try:
         main(standalone_mode=True)
     except SystemExit:
@@ -837,6 +837,10 @@ def run() -> None:
         message = scrubber.text(f"{type(exc).__name__}: {exc}")
         click.echo(f"doctract: internal error: {message}", err=True)
         sys.exit(2)
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        sys.stdout, sys.stderr = streams
 
 
 def _configured_scrubber() -> Scrubber:
