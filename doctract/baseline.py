@@ -18,6 +18,7 @@ from doctract import __version__
 from doctract.atomic import write_atomic
 from doctract.errors import DoctractError
 from doctract.lint import LintResult
+from doctract.secrets import NO_SECRETS, Scrubber
 
 BASELINE_NAME = ".doctract-baseline.json"
 FORMAT_VERSION = 1
@@ -106,8 +107,11 @@ def baseline_payload(result: LintResult, root: Path) -> dict[str, Any]:
     return {"version": FORMAT_VERSION, "tool": f"doctract {__version__}", "findings": entries}
 
 
-def write_baseline(path: Path, result: LintResult, root: Path) -> int:
-    """Write atomically (temp file, then rename); the number of findings recorded."""
-    payload = baseline_payload(result, root)
-    write_atomic(path, json.dumps(payload, indent=2) + "\n")
+def write_baseline(
+    path: Path, result: LintResult, root: Path, scrubber: Scrubber = NO_SECRETS
+) -> int:
+    """Write atomically (temp file, then rename), the messages and the text scrubbed; the
+    number of findings recorded."""
+    payload = scrubber.data(baseline_payload(result, root))
+    write_atomic(path, scrubber.text(json.dumps(payload, indent=2)) + "\n")
     return len(payload["findings"])

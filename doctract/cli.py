@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,8 @@ from doctract.interrupts import signal_name, terminate_as_interrupt
 from doctract.lint import LintResult, discover, file_error, lint_paths
 from doctract.output import FORMATS, render
 from doctract.rule_ids import INTERNAL_ERROR
+from doctract.secrets import NO_SECRETS, Scrubber, for_config
+from doctract.secrets.stream import ScrubbingStream, scrubbing
 
 if TYPE_CHECKING:
     from doctract.replay.session import ReplayOptions
@@ -301,7 +303,7 @@ def lint(
     result = lint_paths(list(paths), config, changed, discovered=discovered, progress=progress)
     if baseline is not None:
         result = baseline.apply(result, _project_root(config))
-    render(result, config.output_format, sys.stdout)
+    render(result, config.output_format, sys.stdout, _scrubber(config))
     sys.stdout.flush()
     sys.exit(2 if missing else 1 if result.failed(config.fail_on) else 0)
 
@@ -338,7 +340,7 @@ def baseline_write(
     _check_found(paths, len(discovered[0]), allow_empty, config)
     result = lint_paths(list(paths), config, discovered=discovered)
     try:
-        count = write_baseline(target, result, _project_root(config))
+        count = write_baseline(target, result, _project_root(config), _scrubber(config))
     except OSError as exc:
         raise click.UsageError(f"{target}: cannot write the baseline: {exc.strerror}") from None
     click.echo(f"doctract: {count} findings recorded in {target}")
@@ -525,12 +527,18 @@ def run_command(
         keep=keep,
         allow_destructive=allow_destructive,
     )
-    problems, results = _replay(list(paths), options, workers, progress, allow_empty, part)
+    scrubber = _scrubber(config, _placeholders_in(paths, config))
+    _scrub_output(scrubber)
+    problems, results = _replay(
+        list(paths), options, workers, progress, allow_empty, part, scrubber
+    )
     findings = problems + findings_of(results)
     result = LintResult(tuple(sorted(findings, key=lambda f: f.sort_key)), len(results))
-    render(result, output_format, sys.stdout)
+    render(result, output_format, sys.stdout, scrubber)
     if report_dir or history:
-        _write_reports(results, _mode(options), report_dir, history, problems, part)
+        _write_reports(
+            results, _mode(options), report_dir, history, problems, part, scrubber=scrubber
+        )
     # the line, results.json and the exit status all come from the same findings
     shard_note = f" (shard {part})" if part else ""
     click.echo(f"doctract run{shard_note}: {run_line(results, problems)}", err=True)
@@ -554,14 +562,14 @@ def _replay(
     progress: bool,
     allow_empty: bool = False,
     shard: Shard | None = None,
+    scrubber: Scrubber = NO_SECRETS,
 ) -> tuple[list[Finding], list[dict[str, Any]]]:
     """Generate features for docs (in a temporary folder), run them; (problems, results). A
-    feature that produced no result is a problem: an internal-error naming why it did not run.
-    With `shard`, only the tutorials it owns."""
+    feature that produced no result is a problem: an internal-error naming why it did not run
+    (its message scrubbed). With `shard`, only the tutorials it owns."""
     import tempfile
 
     from doctract.project import root_relative
-    from doctract.redact import redact, secret_values
     from doctract.replay.generate import feature_files, run_features
     from doctract.replay.generate import generate as write_features
     from doctract.replay.progress import RunProgress, Unrecorded
@@ -583,7 +591,7 @@ def _replay(
             root = options.root or Path.cwd()
             features = [f for f in features if shard.owns(_feature_doc(f) or f.as_posix())]
             problems = [p for p in problems if shard.owns(root_relative(p.path, root))]
-        features, unparsable = _parsable(features)
+        features, unparsable = _parsable(features, scrubber)
         problems += unparsable
         if not features and (shard is not None or unparsable):
             return problems, []  # a shard may own none of a few tutorials
@@ -609,9 +617,8 @@ def _replay(
                     file_error(
                         INTERNAL_ERROR,
                         doc,
-                        redact(
-                            f"the feature {feature.name} did not run: {unrecorded.reason}",
-                            secret_values(),
+                        scrubber.text(
+                            f"the feature {feature.name} did not run: {unrecorded.reason}"
                         ),
                         "regenerate it with doctract generate; if it still fails, please report it",
                     )
@@ -619,13 +626,14 @@ def _replay(
     return problems, results
 
 
-def _parsable(features: list[Path]) -> tuple[list[Path], list[Finding]]:
-    """The features pytest-bdd can parse, and an internal-error for each other one: all the
-    features are collected by one pytest session, where one that cannot be parsed would stop
-    every tutorial. (pytest-bdd keeps what it parsed: the run does not parse them again.)"""
+def _parsable(
+    features: list[Path], scrubber: Scrubber = NO_SECRETS
+) -> tuple[list[Path], list[Finding]]:
+    """The features pytest-bdd can parse, and an internal-error for each other one (its
+    message scrubbed): all the features are collected by one pytest session, where one that
+    cannot be parsed would stop every tutorial. (pytest-bdd keeps what it parsed: the run does
+    not parse them again.)"""
     from pytest_bdd.feature import get_feature
-
-    from doctract.redact import redact, secret_values
 
     good: list[Path] = []
     bad: list[Finding] = []
@@ -639,10 +647,9 @@ def _parsable(features: list[Path]) -> tuple[list[Path], list[Finding]]:
                 file_error(
                     INTERNAL_ERROR,
                     _feature_doc(feature) or feature.as_posix(),
-                    redact(
+                    scrubber.text(
                         f"the feature {feature.name} did not run: it cannot be parsed: "
-                        f"{type(exc).__name__}: {reason}",
-                        secret_values(),
+                        f"{type(exc).__name__}: {reason}"
                     ),
                     "regenerate it with doctract generate; if it still fails, please report it",
                 )
@@ -712,7 +719,10 @@ def _write_reports(
     problems: Sequence[Finding] = (),
     shard: Shard | None = None,
     started: str | None = None,
+    scrubber: Scrubber = NO_SECRETS,
 ) -> None:
+    """results.json, junit.xml, report.html and the history entry, each scrubbed (the replay
+    scrubbed what it recorded; this is the last line of defence)."""
     from datetime import datetime
 
     from doctract.report.html import html_report
@@ -737,15 +747,17 @@ def _write_reports(
     try:
         if report_dir:
             folder = Path(report_dir)
-            write_json(folder / "results.json", results)
-            (folder / "junit.xml").write_bytes(junit_xml(tutorials))
-            (folder / "report.html").write_text(html_report(results, earlier), encoding="utf-8")
+            write_json(folder / "results.json", results, scrubber)
+            (folder / "junit.xml").write_bytes(junit_xml(tutorials, scrubber=scrubber))
+            (folder / "report.html").write_text(
+                html_report(results, earlier, scrubber=scrubber), encoding="utf-8"
+            )
             click.echo(
                 f"doctract run: reports in {folder}/ (report.html, junit.xml, results.json)",
                 err=True,
             )
         if history:
-            write_json(Path(history) / history_name(results), results)
+            write_json(Path(history) / history_name(results), results, scrubber)
     except OSError as exc:
         raise click.UsageError(f"cannot write the reports: {exc}") from None
 
@@ -797,9 +809,18 @@ def report_merge(
     problems = findings_of([{"findings": merged.problems}])
     findings = problems + findings_of(merged.tutorials)
     result = LintResult(tuple(sorted(findings, key=lambda f: f.sort_key)), len(merged.tutorials))
-    render(result, output_format, sys.stdout)
+    # the shards scrubbed what they wrote; this machine's secrets are scrubbed too
+    scrubber = _scrubber(_config(None, None, None))
+    render(result, output_format, sys.stdout, scrubber)
     _write_reports(
-        merged.tutorials, merged.mode, report_dir, history, problems, None, merged.started
+        merged.tutorials,
+        merged.mode,
+        report_dir,
+        history,
+        problems,
+        None,
+        merged.started,
+        scrubber,
     )
     from doctract.report.results import run_line
 
@@ -858,7 +879,7 @@ def diff_command(
         {p.name for p in Path(old).glob("*.yaml")} | {p.name for p in Path(new).glob("*.yaml")}
     )
     result = LintResult(tuple(findings), files)
-    render(result, output_format, sys.stdout)
+    render(result, output_format, sys.stdout, _scrubber(_config(None, None, None)))
     sys.exit(1 if result.failed(Severity.parse(fail_on)) else 0)
 
 
@@ -999,6 +1020,10 @@ def run() -> None:
     """Console entry point: usage errors exit 2 (click), and so does any internal error, as one
     line instead of a traceback (`--debug` or DOCTRACT_DEBUG=1 prints the traceback). Secret
     values from the environment and the configuration never appear in either."""
+    scrubber = _configured_scrubber()
+    # the last line of defence for output: whatever is printed passes the scrubber
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (scrubbing(stream, scrubber) for stream in streams)
     try:
         main(standalone_mode=True)
     except SystemExit:
@@ -1007,23 +1032,66 @@ def run() -> None:
         click.echo(f"doctract: {exc}", err=True)
         sys.exit(2)
     except Exception as exc:
-        from doctract.redact import redact, secret_values
-
-        secrets = secret_values(placeholders=_configured_placeholders())
+        if isinstance(sys.stderr, ScrubbingStream):  # a command may have learnt more
+            scrubber = sys.stderr.scrubber
         if os.environ.get("DOCTRACT_DEBUG"):
             import traceback
 
-            click.echo(redact("".join(traceback.format_exc()), secrets).rstrip(), err=True)
-        message = redact(f"{type(exc).__name__}: {exc}", secrets)
+            click.echo(scrubber.text("".join(traceback.format_exc())).rstrip(), err=True)
+        message = scrubber.text(f"{type(exc).__name__}: {exc}")
         click.echo(f"doctract: internal error: {message}", err=True)
         sys.exit(2)
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        sys.stdout, sys.stderr = streams
 
 
-def _configured_placeholders() -> dict[str, str]:
+def _configured_scrubber() -> Scrubber:
+    """The configuration's and the environment's secret values (see doctract.secrets)."""
     try:
-        return load_config().placeholders
+        config = load_config()
     except Exception:
-        return {}
+        config = Config()
+    return for_config(config)
+
+
+def _scrub_output(scrubber: Scrubber) -> None:
+    """From now on, what the console script prints passes `scrubber` (it knows more than the
+    one `run` started with: the values of the placeholders the docs use, the contract's
+    secret names)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if isinstance(stream, ScrubbingStream):
+            setattr(sys, name, scrubbing(stream, scrubber))
+
+
+def _scrubber(config: Config, names: Iterable[str] = ()) -> Scrubber:
+    """What output and reports must not show: the configuration's and the environment's secret
+    values (also those of the placeholders `names`), and what the contract names secret."""
+    from doctract.lint import api_of
+
+    try:
+        secret_names = api_of(config).contracts.secrets
+    except DoctractError:
+        secret_names = None
+    return for_config(config, names, secret_names)
+
+
+def _placeholders_in(paths: Sequence[str], config: Config) -> set[str]:
+    """The placeholders the docs and features under `paths` use (their values are secret
+    unless public, wherever in the environment they come from)."""
+    from doctract.replay.generate import feature_files
+    from doctract.urls import placeholder_names
+
+    names: set[str] = set()
+    for path in [*map(str, feature_files(paths)), *discover(paths, config)[0]]:
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        names.update(placeholder_names(text))
+    return names
 
 
 if __name__ == "__main__":  # pragma: no cover

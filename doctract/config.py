@@ -42,6 +42,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     placeholders: dict[str, str] = field(default_factory=dict)
+    # placeholders whose values are not secret (see doctract.secrets); others are scrubbed
+    public_placeholders: frozenset[str] = frozenset()
     max_file_size: int = 10 * 1024 * 1024  # bytes; larger files are a read-error finding
     time_budget: float = 30.0  # seconds per file; 0 turns it off
     source: str = ""
@@ -60,6 +62,7 @@ CONFIG_NAMES = (".doctract.toml", "doctract.toml", "pyproject.toml")
 KNOWN_KEYS = frozenset(
     {
         "placeholders",
+        "public-placeholders",
         "select",
         "ignore",
         "fail-on",
@@ -228,6 +231,7 @@ def from_table(table: dict[str, Any], source: str) -> Config:
         exclude=strings("exclude"),
         extensions=strings("extensions") or DEFAULT_EXTENSIONS,
         placeholders={str(k): str(v) for k, v in placeholders.items()},
+        public_placeholders=frozenset(strings("public-placeholders")),
         source=source,
     )
 

@@ -262,3 +262,17 @@ def test_init_with_a_missing_path_is_one_line(tmp_path: Path) -> None:
     assert code == 2
     assert "no such file or folder: nosuch" in _one_line(out)
     assert not (tmp_path / ".doctract.toml").exists()
+
+
+# --- public placeholders ---------------------------------------------------------------------
+
+
+def test_public_placeholders_are_declared_by_name(tmp_path: Path) -> None:
+    (tmp_path / ".doctract.toml").write_text(
+        'public-placeholders = ["DEPLOYMENT_SLOT", "TEAM"]\n[placeholders]\nTEAM = "blue-42"\n'
+    )
+    config = load_config(tmp_path)
+    assert config.public_placeholders == {"DEPLOYMENT_SLOT", "TEAM"}
+    (tmp_path / ".doctract.toml").write_text("public-placeholders = 3\n")
+    with pytest.raises(ConfigError, match="public-placeholders must be a list of strings"):
+        load_config(tmp_path)

@@ -76,11 +76,6 @@ def test_emulator_without_a_contract_or_profile_emulator_is_one_line(tmp_path: P
 @pytest.mark.skipif(
     not MEILISEARCH.is_dir(), reason=f"the Meilisearch corpus is not at {MEILISEARCH}"
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="cassette scrubber redacts *_tokens counts by key name; fixed with the value-based "
-    "scrubber",
-)
 def test_meilisearch_tutorials_record_from_the_emulator_and_replay_offline_alike(
     tmp_path: Path,
 ) -> None:

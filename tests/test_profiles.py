@@ -20,7 +20,8 @@ from doctract.findings import Severity
 from doctract.lint import active_rules, lint_documents
 from doctract.model import Tutorial
 from doctract.profile import Profile, ProfileError, load_profile
-from doctract.replay.cassettes import SCRUBBED, make_vcr, scrub_body
+from doctract.replay.cassettes import SCRUBBED, make_vcr
+from doctract.secrets import Scrubber
 
 DOC = """# Shout
 
@@ -117,7 +118,7 @@ def test_the_contract_names_what_is_secret_and_cassettes_scrub_it(tmp_path: Path
     recorder = make_vcr(tmp_path, "once", secrets)
     assert ("x-auth-token", SCRUBBED) in recorder.filter_headers
     assert ("api_key", SCRUBBED) in recorder.filter_query_parameters
-    body = scrub_body('{"user": "ann", "pin": "4711", "recovery": "blue-horse"}', secrets.fields)
+    body = Scrubber(names=secrets).body('{"user": "ann", "pin": "4711", "recovery": "blue-horse"}')
     assert isinstance(body, str) and "4711" not in body and "blue-horse" not in body
     assert "ann" in body
 

@@ -25,7 +25,7 @@ from notes_api import NOTES, notes_api
 
 from conftest import ROOT, invoke
 from doctract.api import Api
-from doctract.contract import Contract, ContractSource, Credential, Target
+from doctract.contract import Contract, ContractSource, Credential, Secrets, Target
 from doctract.contract.fields import response_schema, volatile_fields
 from doctract.replay.cassettes import SCRUBBED
 from doctract.replay.created import created_by
@@ -35,7 +35,8 @@ from doctract.replay.etags import Etags
 from doctract.replay.gherkin import http_message
 from doctract.replay.http import Message, rebase
 from doctract.replay.plan import Call
-from doctract.replay.session import Replay, ReplayOptions, scrub_query, shape_differences
+from doctract.replay.session import Replay, ReplayOptions, shape_differences
+from doctract.secrets import NO_SECRETS, Scrubber
 
 MEILISEARCH = ROOT.parent / "shared" / "corpora" / "meilisearch" / "openapi.json"
 TOKEN = "xat-PLANT-7c1e94d2b0"  # the X-Auth-Token the test API accepts
@@ -72,7 +73,10 @@ def _target(contract: Contract, method: str, path: str) -> Target:
 
 
 def _findings(out: str) -> list[dict[str, Any]]:
-    findings: list[dict[str, Any]] = json.loads(out[out.index("{") :])["findings"]
+    """The findings of the JSON report in a command's output (stderr lines before or after
+    it: the report is flushed when written)."""
+    report, _ = json.JSONDecoder().raw_decode(out, out.index("{"))
+    findings: list[dict[str, Any]] = report["findings"]
     return findings
 
 
@@ -322,7 +326,7 @@ def test_credentials_are_filled_where_the_contract_puts_them(
         credentials_of(_target(notes, "GET", "/notebooks/nb_1/feed")),
     )
     assert query.url == f"{LOCAL}/notebooks/nb_1/feed?feed_key={FEED_KEY}&x=1"
-    assert {TOKEN, FEED_KEY} <= creds.secrets  # redacted from whatever doctract writes
+    assert {TOKEN, FEED_KEY} <= creds.secrets  # scrubbed from whatever doctract writes
     # cleanup's DELETE carries the token the doc's requests sent (not a fake, not nothing)
     delete = _target(notes, "DELETE", "/notebooks/nb_1").operation
     assert delete is not None
@@ -483,8 +487,9 @@ def test_a_create_that_failed_blocks_the_requests_that_need_its_id(doc_set: Path
 
 
 def test_query_credentials_are_scrubbed_from_results_by_the_contract_name() -> None:
-    assert scrub_query("feed_key=abc&x=1", frozenset({"feed_key"})) == f"feed_key={SCRUBBED}&x=1"
-    assert scrub_query("feed_key=abc&x=1") == "feed_key=abc&x=1"
+    by_contract = Scrubber(names=Secrets(query=frozenset({"feed_key"})))
+    assert by_contract.query("feed_key=abc&x=1") == f"feed_key={SCRUBBED}&x=1"
+    assert NO_SECRETS.query("feed_key=abc&x=1") == "feed_key=abc&x=1"
 
 
 # --- hints ----------------------------------------------------------------------------------

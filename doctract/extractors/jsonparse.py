@@ -16,6 +16,7 @@ from typing import Any
 
 from doctract.model import Diagnostic, JsonDoc, Pos, SourceLine
 from doctract.rule_ids import JSON_ELIDED, JSON_SYNTAX
+from doctract.secrets.names import is_secret_key
 
 _TOKEN = re.compile(
     r"""
@@ -32,7 +33,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_SECRET_KEY = re.compile(r"pass|secret|token|api.?key|credential|auth", re.IGNORECASE)
 _MAX_DEPTH = 200
 _MAX_ERRORS = 50
 Path = tuple[str | int, ...]
@@ -112,9 +112,10 @@ class _Walker:
                        "remove it, or wrap the values in an array")
 
     def describe(self, tok: _Tok, path: Path) -> str:
-        """Quote the offending token, unless it is the value of a secret-looking field."""
+        """Quote the offending token, unless it is the value of a field named like a credential
+        (doctract.secrets.names)."""
         key = path[-1] if path else ""
-        if isinstance(key, str) and _SECRET_KEY.search(key) and tok.kind not in "{}[],:":
+        if isinstance(key, str) and is_secret_key(key) and tok.kind not in "{}[],:":
             return f"the value of {key}"
         return _describe(tok)
 

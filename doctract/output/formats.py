@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path, PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -16,6 +17,8 @@ from doctract.findings import Finding
 from doctract.lint import LintResult
 from doctract.output.markdown import render_markdown
 from doctract.output.text import render_text
+from doctract.secrets import NO_SECRETS, Scrubber
+from doctract.secrets.stream import scrubbing
 
 
 def summary(result: LintResult) -> dict[str, Any]:
@@ -169,5 +172,23 @@ FORMATS: dict[str, Callable[[LintResult, TextIO], None]] = {
 }
 
 
-def render(result: LintResult, fmt: str, out: TextIO) -> None:
-    FORMATS[fmt](result, out)
+def scrubbed(result: LintResult, scrubber: Scrubber) -> LintResult:
+    """The result with every finding's message, hint and evidence scrubbed (fingerprints,
+    made from the documents, stay)."""
+    return replace(
+        result,
+        findings=tuple(
+            replace(
+                f,
+                message=scrubber.text(f.message),
+                hint=scrubber.text(f.hint),
+                evidence=scrubber.text(f.evidence) if f.evidence else f.evidence,
+            )
+            for f in result.findings
+        ),
+    )
+
+
+def render(result: LintResult, fmt: str, out: TextIO, scrubber: Scrubber = NO_SECRETS) -> None:
+    """Findings scrubbed, then everything written scrubbed again (doctract.secrets)."""
+    FORMATS[fmt](scrubbed(result, scrubber), scrubbing(out, scrubber))

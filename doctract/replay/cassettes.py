@@ -1,9 +1,9 @@
 """VCR cassettes: one per feature, matched on method, path, query and (scrubbed) body, with
-every secret removed before anything is written."""
+every secret removed before anything is written (doctract.secrets: by name, by value and by
+look, in request and response headers, the URI, bodies both ways, and the file's final text)."""
 
 from __future__ import annotations
 
-import json
 import re
 from functools import partial
 from pathlib import Path
@@ -18,63 +18,47 @@ from vcr.serializers import compat
 from doctract.atomic import write_atomic
 from doctract.contract import Secrets
 from doctract.replay.cassette_file import CassetteError, load_cassette, well_formed
+from doctract.secrets import NO_SECRETS, Scrubber, ScrubberSource
+from doctract.secrets import SCRUBBED as SCRUBBED  # the marker, for callers of this module
+from doctract.secrets.names import CREDENTIAL_HEADERS
 
-SCRUBBED = "<SCRUBBED>"
-SECRET_KEY = re.compile(r"pass|secret|token|api.?key|credential|imsorg|^auth$", re.IGNORECASE)
-SECRET_HEADERS = ("authorization", "x-api-key", "x-gw-ims-org-id", "cookie", "set-cookie")
 VOLATILE_RESPONSE_HEADERS = ("date", "server")
-NO_SECRETS = Secrets()
+NO_NAMES = Secrets()
 
 
-def scrub_value(value: Any, fields: frozenset[str] = frozenset()) -> Any:
-    """Secret-looking keys (and the contract's password/writeOnly fields) scrubbed."""
-    if isinstance(value, dict):
-        return {
-            k: (
-                SCRUBBED
-                if (SECRET_KEY.search(str(k)) or k in fields) and not isinstance(v, dict)
-                else scrub_value(v, fields)
-            )
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [scrub_value(v, fields) for v in value]
-    return value
-
-
-def scrub_body(
-    body: bytes | str | None, fields: frozenset[str] = frozenset()
-) -> bytes | str | None:
-    if not body:
-        return body
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
-        return body
-    scrubbed = json.dumps(scrub_value(data, fields), sort_keys=True)
-    return scrubbed.encode() if isinstance(body, bytes) else scrubbed
+def _no_secrets() -> Scrubber:
+    return NO_SECRETS
 
 
 _LOOPBACK = re.compile(r"^(https?)://(?:127\.[\d.]+|localhost|\[::1\])(?::\d+)?")
 
 
-def _scrub_request(request: VcrRequest, fields: frozenset[str] = frozenset()) -> VcrRequest:
-    request.body = scrub_body(request.body, fields)
+def _scrub_request(request: VcrRequest, scrubber: ScrubberSource = _no_secrets) -> VcrRequest:
+    """Headers by name and value, the URI (userinfo, query, values in the path) and the body.
+    vcrpy hands a copy of the request, also when matching a live request for replay."""
+    scrub = scrubber()
+    request.headers = {name: scrub.header(name, value) for name, value in request.headers.items()}
+    request.body = scrub.body(request.body)
     # the local emulator listens on a random port: record a stable address instead
-    request.uri = _LOOPBACK.sub(r"\1://localhost", request.uri)
+    request.uri = _LOOPBACK.sub(r"\1://localhost", scrub.url(request.uri))
     return request
 
 
-def _scrub_response(response: dict[str, Any], secrets: Secrets = NO_SECRETS) -> dict[str, Any]:
+def _scrub_response(
+    response: dict[str, Any], scrubber: ScrubberSource = _no_secrets
+) -> dict[str, Any]:
+    """Volatile and credential headers dropped (Set-Cookie, the contract's), the others'
+    values scrubbed (a Location or WWW-Authenticate carrying a token), the body scrubbed."""
+    scrub = scrubber()
     headers = response.get("headers", {})
-    dropped = {*VOLATILE_RESPONSE_HEADERS, *SECRET_HEADERS, *secrets.headers}
     for name in list(headers):
-        if name.lower() in dropped:
+        if name.lower() in VOLATILE_RESPONSE_HEADERS or scrub.secret_header(name):
             del headers[name]
+        else:
+            headers[name] = [scrub.text(str(v)) for v in headers[name]]
     body = response.get("body", {})
     if isinstance(body, dict) and "string" in body:
-        body["string"] = scrub_body(body["string"], secrets.fields)
+        body["string"] = scrub.body(body["string"])
         if isinstance(body["string"], bytes) and "content-length" in {h.lower() for h in headers}:
             for name in list(headers):
                 if name.lower() == "content-length":
@@ -82,8 +66,20 @@ def _scrub_response(response: dict[str, Any], secrets: Secrets = NO_SECRETS) -> 
     return response
 
 
+_PLACEHOLDER_VALUE = re.compile(r'"\{\{?[A-Za-z_][\w.-]*\}?\}"')
+
+
+def _comparable(body: bytes | str | None) -> bytes | str | None:
+    """A scrubbed body in which a placeholder left unresolved (a secret not set offline)
+    compares equal to the scrubbed value recorded in its place."""
+    body = NO_SECRETS.body(body)  # credentials by their names and look (doctract.secrets)
+    if isinstance(body, bytes):
+        return _PLACEHOLDER_VALUE.sub(f'"{SCRUBBED}"', body.decode("utf-8", "replace")).encode()
+    return _PLACEHOLDER_VALUE.sub(f'"{SCRUBBED}"', body) if body else body
+
+
 def _scrubbed_body_matcher(r1: VcrRequest, r2: VcrRequest) -> None:
-    if scrub_body(r1.body) != scrub_body(r2.body):
+    if _comparable(r1.body) != _comparable(r2.body):
         raise AssertionError("bodies differ")
 
 
@@ -130,33 +126,71 @@ class SafePersister:
             [compat.convert_to_bytes(item["response"]) for item in interactions],
         )
 
-    @staticmethod
-    def save_cassette(cassette_path: str | Path, cassette_dict: Any, serializer: Any) -> None:
+    @classmethod
+    def save_cassette(cls, cassette_path: str | Path, cassette_dict: Any, serializer: Any) -> None:
+        """The last line of defence: every string of the cassette, then its text, scrubbed."""
         path = Path(cassette_path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, serialize(cassette_dict, serializer))
+        scrub = cls.scrubber()
+        write_atomic(path, scrub.text(serialize(_scrub_strings(cassette_dict, scrub), serializer)))
+
+    @staticmethod
+    def scrubber() -> Scrubber:
+        return NO_SECRETS
 
 
-def make_vcr(cassettes: Path, record_mode: str, secrets: Secrets = NO_SECRETS) -> vcr.VCR:
-    """A recorder that scrubs the usual credential headers and secret-looking body fields, and
-    what the contract names secret (its security schemes' headers and query parameters, its
-    password and writeOnly fields)."""
+def _scrub_strings(value: Any, scrub: Scrubber) -> Any:
+    """Every string (and UTF-8 bytes) in a cassette's data through the scrubber's text pass."""
+    if isinstance(value, str):
+        return scrub.text(value)
+    if isinstance(value, bytes):
+        try:
+            return scrub.text(value.decode("utf-8")).encode()
+        except UnicodeDecodeError:
+            return value
+    if isinstance(value, dict):
+        return {k: _scrub_strings(v, scrub) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub_strings(v, scrub) for v in value]
+    return value
+
+
+def make_vcr(
+    cassettes: Path,
+    record_mode: str,
+    secrets: Secrets = NO_NAMES,
+    scrubber: ScrubberSource | None = None,
+) -> vcr.VCR:
+    """A recorder that scrubs credentials before anything is written: the usual credential
+    headers and what the contract names secret (its security schemes' headers and query
+    parameters) with vcrpy's own filters; then, in the before-record hooks,
+    any header, parameter or body key with a credential's name, the values `scrubber` knows
+    (what this replay resolved placeholders to) and credentials by their look. `scrubber` is
+    asked at each request, as a replay learns values while it runs."""
+    if scrubber is None:
+        fixed = Scrubber(names=secrets)
+
+        def scrubber() -> Scrubber:
+            return fixed
+
     persister = type(
         "SafePersisterFor" + record_mode.title().replace("_", ""),
         (SafePersister,),
-        {"overwrite_damaged": record_mode == "all"},
+        {"overwrite_damaged": record_mode == "all", "scrubber": staticmethod(scrubber)},
     )
     recorder = vcr.VCR(
         cassette_library_dir=str(cassettes),
         record_mode=record_mode,
         match_on=["method", "path", "query", "scrubbed_body"],
         filter_headers=[
-            *((h, SCRUBBED) for h in sorted({*SECRET_HEADERS, *secrets.headers})),
+            *((h, SCRUBBED) for h in sorted({*CREDENTIAL_HEADERS, *secrets.headers})),
             ("user-agent", None),
         ],
+        # the built-in credential parameters are scrubbed by the hook, which keeps the other
+        # parameters as written (vcrpy's filter re-encodes the whole query)
         filter_query_parameters=[(q, SCRUBBED) for q in sorted(secrets.query)],
-        before_record_request=partial(_scrub_request, fields=secrets.fields),
-        before_record_response=partial(_scrub_response, secrets=secrets),
+        before_record_request=partial(_scrub_request, scrubber=scrubber),
+        before_record_response=partial(_scrub_response, scrubber=scrubber),
         decode_compressed_response=True,
         # `all` re-records: the cassette becomes what this run recorded, nothing kept from the
         # last one (vcrpy would keep every old interaction no new one matches, and against an

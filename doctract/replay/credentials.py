@@ -6,8 +6,9 @@ A doc writes a placeholder there in any common style (`{TOKEN}`, `$TOKEN`, `<tok
 placeholders, then `DOCTRACT_NAME` / `NAME` in the environment, trying the doc's name first and
 then the scheme's (`X_AUTH_TOKEN`, `ACCESS_TOKEN` for a bearer token), then the value this run
 already sent there; against an emulator, a local server or offline, a harmless fake. Every
-value sent in a credential's place is kept, so whatever doctract writes can be redacted even
-when the placeholder's name does not look secret. Nothing here knows one API.
+value sent in a credential's place (cleanup's requests too) is kept in `secrets`, which the
+replay's scrubber (doctract.secrets) removes from whatever doctract writes, even when the
+placeholder's name does not look secret. Nothing here knows one API.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from doctract.urls import ANY_PLACEHOLDER, PLACEHOLDER, placeholder_names
 
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+")
 _BARE = re.compile(r"[<{$]*\{?([A-Za-z_][A-Za-z0-9_.\-]*)[}>]*")
-MIN_SECRET = 4  # shorter values ("1", "dev") would redact ordinary words
+MIN_SECRET = 4  # shorter values ("1", "dev") would scrub ordinary words
 
 
 def is_placeholder(value: str) -> bool:
@@ -128,6 +129,8 @@ class Credentials:
             if value is None:
                 token = self._value(cred, [])
                 value = f"{cred.prefix} {token}".strip() if token else self._example(cred)
+                if token:
+                    self._secret(token)
             if cred.location == "header":
                 headers[cred.name] = value
             elif cred.location == "cookie":
@@ -180,7 +183,11 @@ class Credentials:
         if PLACEHOLDER.search(token) or is_placeholder(token):
             return  # nothing was filled: the placeholder goes out as written
         self.sent[(cred.location, _key(cred.location, cred.name))] = value
-        if len(token) >= MIN_SECRET:
+        self._secret(token)
+
+    def _secret(self, token: str) -> None:
+        """A value sent in a credential's place: secret, whatever its placeholder's name."""
+        if len(token) >= MIN_SECRET and not is_placeholder(token):
             self.secrets.add(token)
 
 

@@ -10,16 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from doctract.api import Api
 from doctract.budget import BudgetExceeded, time_budget
 from doctract.config import Config
+from doctract.errors import DoctractError
 from doctract.extractors import extract
 from doctract.findings import Finding, Severity
 from doctract.interrupts import signal_name
-from doctract.lint import discover, over_budget, read_document
+from doctract.lint import api_of, discover, over_budget, read_document
 from doctract.project import flat_name, project_root, root_relative
 from doctract.replay.gherkin import feature_text
 from doctract.replay.interrupted import ReplayInterrupted
 from doctract.replay.session import ReplayOptions
+from doctract.secrets import for_config
 
 if TYPE_CHECKING:
     import pytest
@@ -50,6 +53,9 @@ def generate(
     configuration's folder, else the git root, else here), whatever the current folder."""
     config = config or Config()
     root = root or project_root(config)
+    api = _api(config)
+    names, examples = api.contracts.secrets, api.profile.credential_examples
+    scrubber = for_config(config, secret_names=names)
     files, problems = discover(paths, config)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -61,7 +67,9 @@ def generate(
         target = _feature_path(Path(doc).as_posix(), paths, out)
         try:
             with time_budget(config.time_budget):
-                content = feature_text(extract(root_relative(doc, root), text))
+                tutorial = extract(root_relative(doc, root), text)
+                # literal credentials become placeholders; what is left of a secret is scrubbed
+                content = scrubber.text(feature_text(tutorial, names, examples))
         except BudgetExceeded:
             problems.append(over_budget(doc, "reading", config.time_budget))
             continue
@@ -74,6 +82,15 @@ def generate(
         if stale not in written and stale.read_text(encoding="utf-8").startswith(MARKER):
             stale.unlink()
     return Generated(written, problems)
+
+
+def _api(config: Config) -> Api:
+    """The configuration's API (its contract names secrets, its profile credential headers);
+    none when it cannot be read (lint and run report that)."""
+    try:
+        return api_of(config)
+    except DoctractError:
+        return Api()
 
 
 def feature_files(paths: Sequence[str]) -> list[Path]:

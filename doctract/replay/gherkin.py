@@ -9,16 +9,15 @@ that fails with the static finding.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from pathlib import Path
 
+from doctract.contract import Secrets
 from doctract.model import Tutorial
-from doctract.replay.cassettes import SECRET_KEY
-from doctract.replay.credentials import is_placeholder
+from doctract.replay.literals import body_without_secrets, header_value, url_without_secrets
 from doctract.replay.plan import Call, plan
-from doctract.urls import placeholder_name
 
-SECRET_HEADERS = ("authorization", "x-api-key")
+NO_NAMES = Secrets()
 
 
 def _quote(text: str) -> str:
@@ -34,51 +33,25 @@ def _docstring(text: str, media: str, indent: str = "      ") -> list[str]:
     ]
 
 
-def _header_value(name: str, value: str) -> str:
-    """Doc header values are placeholders; a literal credential is never copied into a feature
-    (`Authorization`, `x-api-key`, and any header named like a credential: `X-Auth-Token`,
-    `PRIVATE-TOKEN`, whose literal value becomes `{X_AUTH_TOKEN}`)."""
-    if "{" in value or "$" in value:
-        return value
-    if name.lower() in SECRET_HEADERS:
-        return "Bearer {ACCESS_TOKEN}" if name.lower() == "authorization" else "{API_KEY}"
-    if SECRET_KEY.search(name) and not is_placeholder(value):
-        return _placeholder_for(name)
-    return value
-
-
-_BODY_FIELD = re.compile(r'("(?P<key>[^"\\]{1,80})"\s*:\s*)"(?P<value>(?:[^"\\]|\\.)*)"')
-
-
-def _placeholder_for(key: str) -> str:
-    """`accessToken` -> `{ACCESS_TOKEN}`, `client-secret` -> `{CLIENT_SECRET}`."""
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)
-    return "{" + re.sub(r"[^A-Za-z0-9]+", "_", snake).strip("_").upper() + "}"
-
-
-def body_without_secrets(body: str) -> str:
-    """A literal value under a secret-looking key (password, token, secret, API key) becomes a
-    placeholder named after the key, filled from the environment at replay time. Works on
-    bodies that are not valid JSON too (a broken request still appears in the feature)."""
-
-    def replace(m: re.Match[str]) -> str:
-        value = m.group("value")
-        if not SECRET_KEY.search(m.group("key")) or not value or placeholder_name(value):
-            return m.group(0)
-        return f'{m.group(1)}"{_placeholder_for(m.group("key"))}"'
-
-    return _BODY_FIELD.sub(replace, body)
-
-
-def http_message(call: Call) -> str:
-    lines = [f"{call.method} {call.url}"]
-    lines += [f"{name}: {_header_value(name, value)}" for name, value in call.headers]
+def http_message(
+    call: Call, secrets: Secrets = NO_NAMES, examples: Mapping[str, str] | None = None
+) -> str:
+    """The request as the doc writes it, placeholders kept and literal credentials replaced
+    by placeholders (doctract.replay.literals)."""
+    lines = [f"{call.method} {url_without_secrets(call.url, secrets)}"]
+    lines += [
+        f"{name}: {header_value(name, value, secrets, examples)}" for name, value in call.headers
+    ]
     if call.body is not None:
-        lines += ["", body_without_secrets(call.body)]
+        lines += ["", body_without_secrets(call.body, secrets)]
     return "\n".join(lines)
 
 
-def feature_text(tutorial: Tutorial) -> str:
+def feature_text(
+    tutorial: Tutorial, secrets: Secrets = NO_NAMES, examples: Mapping[str, str] | None = None
+) -> str:
+    """The feature; `secrets` are the contract's secret names and `examples` the profile's
+    credential headers, so that no literal credential of the doc is copied into it."""
     path = Path(tutorial.path).as_posix()
     calls = plan(tutorial)
     first_line = calls[0].line if calls else 1
@@ -105,7 +78,7 @@ def feature_text(tutorial: Tutorial) -> str:
             )
         else:
             out.append(f"    When {where} is sent:")
-        out += _docstring(http_message(call), "http")
+        out += _docstring(http_message(call, secrets, examples), "http")
         if call.status is not None:
             out.append(f"    Then request {call.index} answers status {call.status}")
         else:

@@ -6,14 +6,15 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from doctract.redact import SECRET_NAME
 from doctract.replay.retry import may_repeat_error, may_repeat_response, retry_after
+from doctract.secrets.names import is_public_placeholder
+from doctract.secrets.values import maskable
 from doctract.urls import PLACEHOLDER, split_url
 
 CREDENTIALS = {"ACCESS_TOKEN", "API_KEY", "ORG_ID", "IMS_ORG", "SANDBOX_NAME", "CLIENT_SECRET"}
@@ -57,15 +58,22 @@ def resolve(text: str, values: Mapping[str, str], fake_credentials: bool) -> str
     return PLACEHOLDER.sub(sub, text)
 
 
-def resolved_secrets(text: str, values: Mapping[str, str], fake_credentials: bool) -> set[str]:
-    """The values that resolving `text` puts in place of secret-looking placeholders, so that
-    anything doctract writes can be redacted even where no key name gives them away."""
+def resolved_secrets(
+    text: str,
+    values: Mapping[str, str],
+    fake_credentials: bool,
+    public: Collection[str] = (),
+) -> set[str]:
+    """The values that resolving `text` puts in place of placeholders that are not public,
+    whatever their names, so that anything doctract writes can be scrubbed of them even where
+    no key name gives them away (short and ordinary values are left out, see
+    doctract.secrets.values)."""
     found: set[str] = set()
     for m in PLACEHOLDER.finditer(text):
         name = m.group(1) or m.group(2)
-        if SECRET_NAME.search(name):
+        if not is_public_placeholder(name, public):
             value = placeholder_value(name, values, fake_credentials)
-            if value and len(value) >= 4:
+            if value and maskable(value):
                 found.add(value)
     return found
 

@@ -195,6 +195,7 @@ def _options(config: pytest.Config) -> ReplayOptions:
         keep=bool(config.getoption("doctract_keep")),
         allow_destructive=bool(config.getoption("doctract_allow_destructive")),
         values=values,
+        public=settings.public_placeholders,
         api=api,
     )
 
@@ -268,7 +269,7 @@ def write_record(item: pytest.Item, run: TutorialRun) -> dict[str, Any]:
     results = results_file(item.config)
     if results:
         with results.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(record) + "\n")
+            out.write(run.scrubber().text(json.dumps(record)) + "\n")
     run.written = record
     return record
 

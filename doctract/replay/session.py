@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 import schemathesis
@@ -27,9 +27,8 @@ from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
 from doctract.interrupts import signal_name
 from doctract.project import cassette_name
-from doctract.redact import redact, secret_values
 from doctract.replay.cassette_file import CassetteError
-from doctract.replay.cassettes import SCRUBBED, SECRET_KEY, make_vcr, scrub_body
+from doctract.replay.cassettes import make_vcr
 from doctract.replay.cleanup import Cleaner, Cleanup, Left, uncharted
 from doctract.replay.created import Created, created_by, find_id, maybe_created
 from doctract.replay.credentials import Credentials, credentials_of
@@ -60,6 +59,7 @@ from doctract.rule_ids import (
     STATUS_MISMATCH,
     TRANSPORT_ERROR,
 )
+from doctract.secrets import Scrubber, from_environment
 from doctract.urls import HEX_ID, UUID
 
 # response keys whose values change from run to run, for any API (a profile may say more)
@@ -79,6 +79,7 @@ class ReplayOptions:
     allow_destructive: bool = False
     retries: int = 3
     values: dict[str, str] = field(default_factory=dict)
+    public: frozenset[str] = frozenset()  # placeholders whose values are not secret
     openapi: tuple[str, ...] = ()  # --openapi given on the command line (absolute paths)
     profile: str | None = None  # --profile given on the command line
     root: Path | None = None  # the project root: cassette names are relative to it
@@ -159,11 +160,12 @@ class Replay:
         self.diverged: dict[int, list[int]] = {}  # request index -> its divergence findings
         self.etags = Etags()
         self.attempts = Attempts()
-        self.secrets: set[str] = set()
-        # secret values from the environment and configuration, read once per replay
-        self.known_secrets = secret_values(placeholders=options.values)
-        # body fields the contract marks secret (password, writeOnly), scrubbed from results
-        self.secret_fields = options.api.contracts.secrets.fields
+        # what must not be written: the configuration's and the environment's secret values
+        # (and those resolved while replaying), the contract's secret headers, query
+        # parameters and body fields (see the `scrubber` property)
+        self._scrubber = from_environment(
+            options.values, options.public, secret_names=options.api.contracts.secrets
+        )
         self.unusable: CassetteError | None = None
         self.finished = False  # the last step ran: the tutorial was not cut short
         self.http = requests.Session()
@@ -180,7 +182,10 @@ class Replay:
             self.base = self._stack.enter_context(self._emulator()(deterministic=True))
         name = cassette_name(self.doc_path, self.options.root)
         recorder = make_vcr(
-            self.options.cassettes, self.options.record, self.options.api.contracts.secrets
+            self.options.cassettes,
+            self.options.record,
+            self.options.api.contracts.secrets,
+            lambda: self.scrubber,
         )
         # the cassette is saved when it closes, only if the tutorial ran to its end: an
         # interrupted one (Ctrl-C, SIGTERM, a crash) keeps the previous cassette as it was
@@ -285,7 +290,7 @@ class Replay:
                 continue
             for at in positions:
                 finding = self.findings[at]
-                self.findings[at] = replace(finding, hint=self.redact(verdict.hint(finding.hint)))
+                self.findings[at] = replace(finding, hint=self.scrub(verdict.hint(finding.hint)))
 
     def _fake_credentials(self) -> bool:
         return (
@@ -294,10 +299,25 @@ class Replay:
             or (bool(self.base) and is_loopback(self.base or ""))
         )
 
-    def redact(self, text: str) -> str:
-        """`text` without the credential values this replay resolved, nor any secret value
-        from the environment or the configuration."""
-        return redact(text, self.secrets | self.known_secrets)
+    @property
+    def scrubber(self) -> Scrubber:
+        """What nothing this replay writes may show (doctract.secrets): the secret values of
+        the configuration and the environment, those it resolved for placeholders that are not
+        public, every value it sent in a credential's place (doctract.replay.credentials,
+        whatever the placeholder's name, the cleanup's requests too), and the contract's secret
+        names. The cassette's recorder asks for it at each request."""
+        sent = self.credentials.secrets
+        if not sent <= self._scrubber.values:
+            self._scrubber = self._scrubber.with_values(sent)
+        return self._scrubber
+
+    def _learn(self, values: set[str]) -> None:
+        self._scrubber = self._scrubber.with_values(values)
+
+    def scrub(self, text: str) -> str:
+        """`text` without the values this replay resolved for secret placeholders, any secret
+        value from the environment or the configuration, nor any credential."""
+        return self.scrubber.text(text)
 
     def report(
         self,
@@ -321,9 +341,9 @@ class Replay:
                 self.doc_path,
                 line,
                 1,
-                self.redact(message),
-                hint,
-                self.redact(evidence[:500]) if evidence else evidence,
+                self.scrub(message),
+                self.scrub(hint),
+                self.scrub(evidence[:500]) if evidence else evidence,
             )
         )
 
@@ -361,14 +381,10 @@ class Replay:
         message = self._prepare(parse_message(text))
         outcome.method = message.method
         parts = urlsplit(message.url)
-        outcome.path = parts.path
-        outcome.query = self.redact(
-            scrub_query(parts.query, self.options.api.contracts.secrets.query)
-        )
+        outcome.path = self.scrub(parts.path)
+        outcome.query = self.scrubber.query(parts.query)
         if message.body is not None:
-            outcome.request_body = self.redact(_text(scrub_body(message.body, self.secret_fields)))[
-                :TEXT_LIMIT
-            ]
+            outcome.request_body = _text(self.scrubber.body(message.body))[:TEXT_LIMIT]
         # the id named first in the request: stable whatever the hash seed (xdist workers)
         needs = sorted(
             ((doc_id, at) for doc_id, at in self.unavailable.items() if doc_id in text),
@@ -421,9 +437,7 @@ class Replay:
             return
         outcome.sent = True
         outcome.status = response.status_code
-        outcome.text = self.redact(_text(scrub_body(response.text, self.secret_fields)))[
-            :TEXT_LIMIT
-        ]
+        outcome.text = _text(self.scrubber.body(response.text))[:TEXT_LIMIT]
         with contextlib.suppress(ValueError, RecursionError):  # not JSON, or nested too deeply
             outcome.body = response.json()
         violation = self._validate_contract(index, message, response, outcome)
@@ -440,7 +454,9 @@ class Replay:
         mapped = self._map_ids
 
         def fix(value: str) -> str:
-            self.secrets |= resolved_secrets(mapped(value), self.options.values, fake)
+            self._learn(
+                resolved_secrets(mapped(value), self.options.values, fake, self.options.public)
+            )
             return resolve(mapped(value), self.options.values, fake)
 
         url = fix(message.url)
@@ -457,7 +473,6 @@ class Replay:
         target = self._resolve(prepared.method, prepared.url)
         if target is not None:  # the contract's credentials, wherever it puts them
             prepared = self.credentials.fill(prepared, credentials_of(target))
-            self.secrets |= self.credentials.secrets
         return self._if_match(prepared)
 
     def _if_match(self, message: Message) -> Message:
@@ -738,19 +753,6 @@ def _text(body: bytes | str | None) -> str:
     if body is None:
         return ""
     return body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-
-
-def scrub_query(query: str, secret: frozenset[str] = frozenset()) -> str:
-    """A query string with the values of secret-looking parameters, and of those the
-    contract's security schemes name (`secret`), replaced."""
-    if not query:
-        return query
-    pairs = []
-    for pair in query.split("&"):
-        name, sep, _ = pair.partition("=")
-        hidden = SECRET_KEY.search(name) or unquote(name) in secret
-        pairs.append(f"{name}{sep}{SCRUBBED}" if sep and hidden else pair)
-    return "&".join(pairs)
 
 
 def _unreadable(text: str) -> str:

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from doctract.findings import Finding, Severity
-from doctract.redact import redact, secret_values
 from doctract.replay.cleanup import Cleanup
 from doctract.replay.session import Outcome, Replay, tutorial_status
 from doctract.rule_ids import CASSETTE_UNREADABLE, INTERNAL_ERROR, REQUEST_NOT_SENT
+from doctract.secrets import Scrubber, from_environment
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,11 @@ class TutorialRun:
         self.replay = replay
         replay.findings[:0] = self.findings
         self.findings = replay.findings
+
+    def scrubber(self) -> Scrubber:
+        """What this tutorial's findings and record must not show (doctract.secrets): the
+        replay's scrubber, which knows the values it sent; the environment's without one."""
+        return self.replay.scrubber if self.replay is not None else from_environment()
 
     @property
     def current(self) -> Replay:
@@ -189,8 +194,9 @@ class TutorialRun:
 
         # internal-error is always an error (like lint's); it is registered with the lint rules
         severity = Severity.ERROR if rule == INTERNAL_ERROR else RULES[rule].severity
-        clean = self.replay.redact(message) if self.replay else redact(message, secret_values())
-        self.findings.append(Finding(rule, severity, self.path, line, 1, clean, hint))
+        scrub = self.scrubber()
+        clean = scrub.text(message)
+        self.findings.append(Finding(rule, severity, self.path, line, 1, clean, scrub.text(hint)))
 
 
 def _index(documented: Documented) -> int:

@@ -1,6 +1,7 @@
 """The self-contained HTML report of a run: per tutorial passed/failed/blocked, each divergence
-with the doc's lines beside the request sent and the response received (already scrubbed of
-secrets by the replay), filters by rule and status, and the trend over earlier runs."""
+with the doc's lines beside the request sent and the response received, filters by rule and
+status, and the trend over earlier runs. The replay scrubbed what it recorded; the results, the
+doc's lines (a literal token in a curl command) and the page are scrubbed again here."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import jinja2
 from doctract.checks import RULES
 from doctract.lines import split_lines
 from doctract.report.results import STATUSES, HistoryPoint
+from doctract.secrets import NO_SECRETS, Scrubber
 
 EXCERPT_CONTEXT = 3
 BLOCK_LIMIT = 40
@@ -170,14 +172,27 @@ def _template() -> jinja2.Template:
     return env.get_template("report.html.j2")
 
 
+def scrubbed_reader(read: DocReader, scrubber: Scrubber) -> DocReader:
+    """The doc's lines with the credentials they show masked (line numbers kept)."""
+
+    def scrubbed(path: str) -> list[str] | None:
+        lines = read(path)
+        return None if lines is None else split_lines(scrubber.text("\n".join(lines)))
+
+    return scrubbed
+
+
 def html_report(
     results: dict[str, Any],
     history: Sequence[HistoryPoint] = (),
     read: DocReader = read_doc_lines,
+    scrubber: Scrubber = NO_SECRETS,
 ) -> str:
-    tutorials = view_model(results["tutorials"], read)
+    """The report; the results' strings and the doc excerpts, then the page, scrubbed."""
+    results = scrubber.data(results)
+    tutorials = view_model(results["tutorials"], scrubbed_reader(read, scrubber))
     rules = sorted({rule for t in tutorials for rule in t["rules"]})
-    return _template().render(
+    page = _template().render(
         results=results,
         summary=results["summary"],
         tutorials=tutorials,
@@ -187,3 +202,4 @@ def html_report(
         problems=results.get("problems", []),
         left=TREND_LEFT,
     )
+    return scrubber.markup(page)

@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Any
 
+from doctract.secrets import NO_SECRETS, Scrubber
+
 SERIOUS = ("error", "warning")
 
 
@@ -15,7 +17,11 @@ def _finding_line(f: dict[str, Any]) -> str:
     return text + (f" (hint: {f['hint']})" if f["hint"] else "")
 
 
-def junit_xml(tutorials: Sequence[dict[str, Any]], suite: str = "doctract") -> bytes:
+def junit_xml(
+    tutorials: Sequence[dict[str, Any]], suite: str = "doctract", scrubber: Scrubber = NO_SECRETS
+) -> bytes:
+    """Every string of the results, then the document's text, goes through the scrubber."""
+    tutorials = scrubber.data(list(tutorials))
     failures = sum(1 for t in tutorials if t["status"] == "failed")
     errors = sum(1 for t in tutorials if t["status"] == "blocked")
     seconds = sum(float(t.get("seconds", 0.0)) for t in tutorials)
@@ -52,4 +58,5 @@ def junit_xml(tutorials: Sequence[dict[str, Any]], suite: str = "doctract") -> b
         if notes:
             ET.SubElement(case, "system-out").text = "\n".join(_finding_line(f) for f in notes)
     ET.indent(root)
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    text = ET.tostring(root, encoding="unicode", xml_declaration=False)
+    return ("<?xml version='1.0' encoding='utf-8'?>\n" + scrubber.markup(text)).encode()

@@ -13,6 +13,7 @@ from typing import Any
 from doctract import __version__
 from doctract.atomic import write_atomic
 from doctract.findings import Finding
+from doctract.secrets import NO_SECRETS, Scrubber
 
 RESULTS_FORMAT = "doctract-run/1"
 STATUSES = ("passed", "failed", "blocked")
@@ -67,10 +68,11 @@ def run_results(
     }
 
 
-def write_json(path: Path, payload: dict[str, Any]) -> None:
-    """Write atomically: a reader never sees half a file, an interrupted run keeps the old one."""
+def write_json(path: Path, payload: dict[str, Any], scrubber: Scrubber = NO_SECRETS) -> None:
+    """Write atomically: a reader never sees half a file, an interrupted run keeps the old one.
+    Every string, then the file's text, goes through the scrubber."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(payload, indent=2) + "\n")
+    write_atomic(path, scrubber.text(json.dumps(scrubber.data(payload), indent=2)) + "\n")
 
 
 @dataclass(frozen=True)
