@@ -3,11 +3,15 @@ emulator's log) nor its output, including tracebacks under --debug."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -474,3 +478,184 @@ def test_offline_replay_without_the_secret_matches_its_scrubbed_recording() -> N
     other = Request("POST", "http://x/c", '{"name": "b", "target": "{CONNECTION_STRING}"}', {})
     with pytest.raises(AssertionError):
         _scrubbed_body_matcher(recorded, other)
+
+
+# --- numbers are not credentials ----------------------------------------------------------
+
+CHAT_CONTRACT = """
+openapi: 3.1.0
+info: {title: chats, version: "1"}
+servers: [{url: "http://localhost:7700"}]
+security: [{Bearer: []}]
+paths:
+  /chats/{workspace}/chat/completions:
+    post:
+      parameters: [{name: workspace, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        content: {application/json: {schema: {type: object}}}
+      responses:
+        "200":
+          description: the completion and what it cost
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, choices, usage]
+                properties:
+                  id: {type: string}
+                  choices: {type: array, items: {type: object}}
+                  session_token: {type: string}
+                  usage:
+                    type: object
+                    required: [completion_tokens, prompt_tokens, total_tokens]
+                    properties:
+                      completion_tokens: {type: integer}
+                      prompt_tokens: {type: integer}
+                      total_tokens: {type: integer}
+                      prompt_tokens_details:
+                        type: object
+                        properties:
+                          cached_tokens: {type: integer}
+                          audio_tokens: {type: [integer, "null"]}
+                      tokens_estimated: {type: boolean}
+components:
+  securitySchemes:
+    Bearer: {type: http, scheme: bearer}
+"""
+CHAT_DOC = """# Chat with your documents
+
+## Ask a question
+
+```bash
+curl -X POST 'MEILISEARCH_URL/chats/main/chat/completions' \\
+  -H 'Authorization: Bearer MEILISEARCH_KEY' \\
+  -H 'Content-Type: application/json' \\
+  --data-binary '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]}'
+```
+
+The response:
+
+```json
+{
+  "id": "chatcmpl-1",
+  "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello."}}],
+  "session_token": "a-session",
+  "usage": {
+    "completion_tokens": 3,
+    "prompt_tokens": 9,
+    "total_tokens": 12,
+    "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": null},
+    "tokens_estimated": false
+  }
+}
+```
+"""
+SESSION_TOKEN = "sess-PLANT-4b1d9e0c7a"  # a string under a token key: still scrubbed
+USAGE = {
+    "completion_tokens": 12,
+    "prompt_tokens": 40,
+    "total_tokens": 52,
+    "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": None},
+    "tokens_estimated": False,
+}
+
+
+CHAT_AUTH: list[str] = []  # the Authorization headers the chat API received
+
+
+@contextlib.contextmanager
+def chat_api() -> Iterator[str]:
+    """A chat completion endpoint on 127.0.0.1 that answers with token counts."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            CHAT_AUTH.append(self.headers.get("Authorization", ""))
+            body = json.dumps(
+                {
+                    "id": "chatcmpl-7",
+                    "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi."}}],
+                    "session_token": SESSION_TOKEN,
+                    "usage": USAGE,
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_token_counts_stay_numbers_so_offline_replay_finds_what_the_live_run_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reported bug: `"usage": {"completion_tokens": 12, ...}` (keys that look like
+    credentials, values that are counts) became "<SCRUBBED>" strings in the cassette, and the
+    offline replay reported a response-contract-violation the live run did not. A key's name
+    scrubs strings only: numbers, booleans and nulls stay as they were."""
+    import yaml
+
+    from conftest import invoke
+    from doctract.secrets import SCRUBBED
+
+    (tmp_path / "pyproject.toml").write_text('[tool.doctract]\nopenapi = "openapi.yaml"\n')
+    (tmp_path / "openapi.yaml").write_text(CHAT_CONTRACT)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "chat.md").write_text(CHAT_DOC)
+    monkeypatch.setenv("ACCESS_TOKEN", "meili-master-key-0042")  # the feature says {ACCESS_TOKEN}
+    CHAT_AUTH.clear()
+    with chat_api() as base:
+        live = invoke(
+            "run", "docs", "--live", base, "--record", "all", "--format", "json",
+            "--no-progress", cwd=tmp_path,
+        )  # fmt: skip
+    offline = invoke("run", "docs", "--format", "json", "--no-progress", cwd=tmp_path)
+
+    def findings(out: str) -> list[tuple[str, int, str]]:
+        report, _ = json.JSONDecoder().raw_decode(out, out.index("{"))
+        return [(f["rule"], f["line"], f["message"]) for f in report["findings"]]
+
+    assert live[0] == 0 and findings(live[1]) == [], live[1]
+    assert (offline[0], findings(offline[1])) == (live[0], findings(live[1])), offline[1]
+    (cassette,) = (tmp_path / "cassettes").glob("*.yaml")
+    text = cassette.read_text(encoding="utf-8")
+    (interaction,) = yaml.safe_load(text)["interactions"]
+    body = json.loads(interaction["response"]["body"]["string"])
+    assert body["usage"] == USAGE  # the same numbers, booleans and nulls, of the same types
+    assert body["session_token"] == SCRUBBED and SESSION_TOKEN not in text
+    assert "meili-master-key-0042" not in text
+    assert CHAT_AUTH == ["Bearer meili-master-key-0042"]  # it was sent, live only
+
+
+def test_a_key_name_scrubs_strings_never_numbers_booleans_or_nulls() -> None:
+    from doctract.replay.cassettes import _scrub_response
+    from doctract.secrets import SCRUBBED, Scrubber
+
+    scrubber = Scrubber()
+    data = {"usage": USAGE, "max_tokens": 100, "api_key": None, "password": True}
+    data |= {"access_token": "tok-1234-abcd", "tokens": ["tok-1234-abcd", 7]}
+    scrubbed = scrubber.json(data)
+    assert {k: scrubbed[k] for k in ("usage", "max_tokens", "api_key", "password")} == {
+        "usage": USAGE, "max_tokens": 100, "api_key": None, "password": True,
+    }  # fmt: skip
+    assert scrubbed["access_token"] == SCRUBBED and scrubbed["tokens"] == [SCRUBBED, 7]
+    # the recorder's response hook and the cassette's final text pass keep them too
+    response = {"headers": {}, "body": {"string": json.dumps({"usage": USAGE}).encode()}}
+    recorded = _scrub_response(response, lambda: scrubber)["body"]["string"]
+    assert json.loads(recorded)["usage"] == USAGE
+    assert json.loads(scrubber.text(recorded.decode()))["usage"] == USAGE
