@@ -1,7 +1,9 @@
 """Distinctive secrets planted everywhere a real run meets them (the environment, the
-configuration, doc bodies, headers, query strings, URL userinfo, forms, and responses a local
-echo server sends back with cookies, redirects and tokens of its own) never reach a file
-doctract writes nor its output; and scrubbing takes credentials, not words."""
+configuration, doc bodies, headers, query strings, URL userinfo, forms, responses a local
+echo server sends back with cookies, redirects and tokens of its own, and the credential
+cleanup's DELETE carries where the contract puts one) never reach a file doctract writes nor
+its output, sharded runs and `report merge` included; and scrubbing takes credentials, not
+words."""
 
 from __future__ import annotations
 
@@ -32,6 +34,9 @@ ENV = {
     "SESSION_COOKIE": "sess-PLANT09-a3b4c5d6",
     "DB_DSN": "postgres://app:PLANT10dbpw77@db.internal/app",
     "DOCTRACT_ECHO_CREDENTIAL": "ec-PLANT12-1c2d3e4f",
+    # sent only by cleanup, in the header the contract's security scheme names for the
+    # DELETE, under a name that does not look secret: a secret because of where it is sent
+    "X_OWNER": "owner-plant46-0a9b8c7d",  # lower case: no credential by its look
 }
 CONFIG_VALUES = {
     "SAS_URI": "https://acme.blob.core.windows.net/box?sv=2022-11-02&sig=PLANT05sasSig3c2b1a",
@@ -192,6 +197,7 @@ components:
   securitySchemes:
     echoHeader: {type: apiKey, in: header, name: X-Echo-Credential}
     echoQuery: {type: apiKey, in: query, name: passphrase_q}
+    owner: {type: apiKey, in: header, name: X-Owner}
 paths:
   /oauth/token:
     post: {responses: {"200": {description: ok}}}
@@ -212,9 +218,12 @@ paths:
                         phrase: {type: string, writeOnly: true}
       responses: {"201": {description: created}}
   /connections/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     get:
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
       responses: {"200": {description: ok}}
+    delete:
+      security: [{owner: []}]
+      responses: {"204": {description: deleted}, "403": {description: not the owner}}
   /reject:
     post: {responses: {"400": {description: rejected}}}
 """
@@ -226,7 +235,8 @@ RECEIVED: list[str] = []  # every request the echo server was sent, as it came
 class Echo(BaseHTTPRequestHandler):
     """Answers every request with what it received, plus secrets of its own: a session
     cookie, a redirect carrying a token, a WWW-Authenticate challenge, a refresh-token header,
-    and a body full of credentials under ordinary keys."""
+    and a body full of credentials under ordinary keys. A DELETE (cleanup's) is refused with
+    403 (what it received echoed all the same), so the run reports `cleanup-failed`."""
 
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -270,7 +280,7 @@ class Echo(BaseHTTPRequestHandler):
                 status = 400
                 payload = {"message": f"{SPEC_NAME} is not enabled for this account", **issued}
             else:
-                status = 201 if self.command == "POST" else 200
+                status = {"POST": 201, "DELETE": 403}.get(self.command, 200)
                 payload = {"id": str(uuid.uuid4()), "received": received, "issued": issued}
             kind, text = "application/json", json.dumps(payload)
         data = text.encode()
@@ -333,11 +343,15 @@ def test_planted_secrets_reach_no_file_and_no_output(tmp_path: Path, echo: str) 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCTRACT_")}
     env |= {**ENV, "CI": "1", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
     run = [exe, "run", "features", "--cassettes", "cassettes", "--history", "history"]
+    shard = [exe, "run", "docs", "--live", echo, "--record", "all", "--cassettes", "sharded"]
+    merge = [exe, "report", "merge", "shard-1", "shard-2", "--report-dir", "merged"]
     commands = [
         [exe, "generate", "docs", "--out", "features"],
         [*run, "--live", echo, "--record", "all", "--report-dir", "live"],
         [*run, "--report-dir", "offline", "--format", "json"],
         [exe, "run", "docs", "--live", echo, "--record", "none", "--cassettes", "cassettes"],
+        *([*shard, "--shard", f"{k}/2", "--report-dir", f"shard-{k}"] for k in (1, 2)),
+        [*merge, "--history", "merged-history", "--format", "json"],
         [exe, "diff", "cassettes", "cassettes"],
         *([exe, "lint", "docs", "--format", fmt] for fmt in ("text", "json", "sarif", "github")),
         [exe, "lint", "docs", "--format", "markdown"],
@@ -359,6 +373,11 @@ def test_planted_secrets_reach_no_file_and_no_output(tmp_path: Path, echo: str) 
         if p.is_file() and not str(p.relative_to(project)).startswith(INPUTS)
     }
     assert {"live/results.json", "live/junit.xml", "live/report.html"} <= set(written)
+    assert {"merged/results.json", "merged/junit.xml", "merged/report.html"} <= set(written)
+    assert any(name.startswith("merged-history/") for name in written)
+    # cleanup ran and failed (the echo server refuses the DELETE): its finding is written
+    assert '"cleanup-failed"' in written["live/results.json"]
+    assert '"cleanup-failed"' in written["merged/results.json"]
     assert any(name.startswith("cassettes/") for name in written)
     assert any(name.startswith("features/") for name in written)
     everything = {**written, **outputs}
@@ -369,7 +388,7 @@ def test_planted_secrets_reach_no_file_and_no_output(tmp_path: Path, echo: str) 
     found = [f"{where} in {', '.join(sorted(names))}" for where, names in leaks.items() if names]
     assert found == [], f"{len(found)} of {len(NEEDLES)} secrets leaked:\n" + "\n".join(found)
     # credentials, not words: the spec's name and public values stay readable
-    for name in ("live/results.json", "live/junit.xml", "live/report.html"):
+    for name in ("live/results.json", "live/junit.xml", "live/report.html", "merged/report.html"):
         assert SPEC_NAME in written[name], name
         assert "<SCRUBBED> is not enabled" not in written[name], name
     for replayed in commands[1:3]:  # the live run's findings and the offline run's
@@ -382,7 +401,49 @@ def test_planted_secrets_reach_no_file_and_no_output(tmp_path: Path, echo: str) 
         for text in everything.values()
         for bad in ("Basic <SCRUBBED>", "Basic &lt;SCRUBBED&gt;")
     )
-    # and the secrets did go over the wire: the echo server saw every resolved value
+    # and the secrets did go over the wire: the echo server saw every resolved value (the
+    # owner's header only in cleanup's DELETE)
     seen = "\n".join(RECEIVED)
+    deletes = [r for r in RECEIVED if r.startswith("DELETE ")]
+    assert deletes and all(ENV["X_OWNER"] in r for r in deletes), RECEIVED
     for name, value in {**ENV, **CONFIG_VALUES}.items():
         assert value in unquote_plus(seen), name
+
+
+def test_report_merge_scrubs_what_a_shard_did_not_know(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shards run on other machines, whose environment may not hold a secret this one knows:
+    `report merge` passes the shards' results through this machine's scrubber before it
+    prints or writes them."""
+    from conftest import invoke
+    from doctract.report.results import run_results, write_json
+
+    secret = "pw-PLANT48-merge-7e6d5c"
+    monkeypatch.setenv("DOCTRACT_PASSWORD", secret)
+    finding = {
+        "rule": "request-rejected", "severity": "error", "path": "docs/a.md", "line": 3,
+        "column": 1, "message": f"the API refused {secret} ({SPEC_NAME})",
+        "hint": f"check {secret}", "evidence": f'{{"password": "{secret}"}}',
+    }  # fmt: skip
+    request = {
+        "index": 1, "line": 3, "step": "Sign in", "method": "POST", "path": "/login",
+        "query": "", "request_body": f'{{"password": "{secret}"}}', "status": 400,
+        "response": f"refused {secret}", "sent": True, "failed": True,
+    }  # fmt: skip
+    tutorial = {"path": "docs/a.md", "status": "failed", "findings": [finding]}
+    for k, tutorials in ((1, [{**tutorial, "requests": [request]}]), (2, [])):
+        results = run_results(tutorials, "offline (cassettes)")
+        results["shard"] = {"index": k, "count": 2}
+        write_json(tmp_path / f"shard-{k}" / "results.json", results)  # unscrubbed
+    code, out = invoke(
+        "report", "merge", str(tmp_path / "shard-1"), str(tmp_path / "shard-2"),
+        "--report-dir", str(tmp_path / "merged"), "--history", str(tmp_path / "history"),
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 1, out
+    written = {p: p.read_text(encoding="utf-8") for p in tmp_path.glob("[mh]*/*") if p.is_file()}
+    assert len(written) == 4, written  # results.json, junit.xml, report.html, the history entry
+    for where, text in {**{str(p): t for p, t in written.items()}, "output": out}.items():
+        assert secret not in text, where
+        assert SPEC_NAME in text, where  # credentials, not words
