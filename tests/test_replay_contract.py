@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from notes_api import NOTES, notes_api
 
 from conftest import ROOT, invoke
@@ -35,7 +36,7 @@ from doctract.replay.etags import Etags
 from doctract.replay.gherkin import http_message
 from doctract.replay.http import Message, rebase
 from doctract.replay.plan import Call
-from doctract.replay.session import Replay, ReplayOptions, shape_differences
+from doctract.replay.session import Outcome, Replay, ReplayOptions, shape_differences
 from doctract.secrets import NO_SECRETS, Scrubber
 
 MEILISEARCH = ROOT.parent / "shared" / "corpora" / "meilisearch" / "openapi.json"
@@ -604,3 +605,22 @@ def test_meilisearch_doc_and_api_agreeing_against_the_contract_blame_the_contrac
     )
     verdict = judge(meili, target.operation, wrong_request)
     assert verdict is not None and verdict.side == DOC and "request" in verdict.reason
+
+
+def test_a_response_breaking_the_contract_several_ways_is_one_violation_not_a_crash() -> None:
+    """schemathesis raises several violations as one FailureGroup, a BaseExceptionGroup that
+    `except Exception` let through: the request became internal-error and request-not-sent."""
+    api = Api.build(None, (ContractSource(str(NOTES / "openapi.yaml")),), None)
+    replay = Replay("doc.md", ReplayOptions(api=api))
+    response = requests.Response()
+    response.status_code = 200
+    response._content = json.dumps({"id": 5, "title": 7, "noteCount": "x"}).encode()
+    response.headers["Content-Type"] = "application/json"
+    response.request = requests.Request("GET", "http://localhost:8080/notebooks/nb1").prepare()
+    response.url = str(response.request.url)
+    message = Message("GET", "http://localhost:8080/notebooks/nb1", (), None)
+    summary = replay._validate_contract(1, message, response, Outcome(10, "Read it", status=200))
+    assert summary is not None and "more)" in summary
+    [finding] = replay.findings
+    assert finding.rule == "response-contract-violation" and finding.line == 10
+    assert "breaks the OpenAPI contract" in finding.message

@@ -561,12 +561,18 @@ class Replay:
             schema.validate_response(
                 operation, schemathesis.Response.from_requests(response, verify=True)
             )
-        except Exception as exc:
+        except (Exception, BaseExceptionGroup) as caught:
+            # several violations come as one group (schemathesis' FailureGroup, a
+            # BaseExceptionGroup): report the first, counting the others
+            failures = _failures(caught)
+            exc = failures[0]
             text = str(exc).strip().split("\n")
             summary = next(
                 (ln.strip() for ln in text if ln.strip() and not ln.startswith("-")),
                 type(exc).__name__,
             )
+            if len(failures) > 1:
+                summary += f" (+{len(failures) - 1} more)"
             self.report(
                 RESPONSE_CONTRACT_VIOLATION,
                 outcome.line,
@@ -764,6 +770,20 @@ def _unreadable(text: str) -> str:
     except ValueError:
         pass
     return "not JSON"
+
+
+def _failures(caught: BaseException) -> list[BaseException]:
+    """The violations a validation raised: the group's, flattened, or the one exception. A
+    group holding anything but ordinary exceptions (Ctrl-C, SystemExit) is raised again."""
+    if not isinstance(caught, BaseExceptionGroup):
+        return [caught]
+    _, other = caught.split(Exception)
+    if other is not None:
+        raise caught
+    found: list[BaseException] = []
+    for inner in caught.exceptions:
+        found += _failures(inner)
+    return found or [caught]
 
 
 def _json_or_none(text: str | None) -> Any:
