@@ -3,7 +3,7 @@
 Checked: the changed documents, and the documents that use an id whose schema a changed
 document publishes (a connection-spec or flow-spec doc). Read as context only (not reported):
 documents that publish a schema for an id a changed document uses. Everything else is not read
-past a quick scan for ids, so the time follows the size of the change.
+past a quick scan for ids, one file at a time, so the time follows the size of the change.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from doctract.corpus import Corpus, ids_in
 from doctract.errors import DoctractError
 from doctract.extractors import extract
 from doctract.model import Tutorial
+from doctract.reading import read_document
 
 
 class ChangesError(DoctractError, ValueError):
@@ -66,32 +67,51 @@ class Scope:
 def scope(
     files: Sequence[str],
     changed: set[str],
-    texts: dict[str, str],
+    max_size: int | None = None,
     budget: float = 0,
     api: Api | None = None,
 ) -> Scope:
-    """Split discovered `files` by what changed; `texts` holds every readable file's text.
-    Which documents publish definitions for ids (spec lookups) is the profile's knowledge."""
+    """Split discovered `files` by what changed, reading one file at a time (an unreadable
+    file is left to the lint to report). Which documents publish definitions for ids (spec
+    lookups) is the profile's knowledge."""
     api = api or Api()
     lookups = tuple(api.vocabulary.lookups)
     touched = [f for f in files if os.path.normpath(os.path.abspath(f)) in changed]
     if not touched:
         return Scope([], [])
     touched_set = set(touched)
-    others = [f for f in files if f not in touched_set and f in texts]
-    used = set().union(*(ids_in(texts[f]) for f in touched if f in texts))
-    ids_of = {f: ids_in(texts[f]) for f in others}
-    providers = [
-        f for f in others if ids_of[f] & used and any(word in texts[f] for word in lookups)
-    ]
-    models = (_extract(f, texts[f], budget) for f in touched if f in texts)
-    corpus = Corpus.build([model for model in models if model is not None], api=api)
-    published = corpus.facts.published_ids()
-    dependents = [f for f in others if ids_of[f] & published]
+    used: set[str] = set()
+    models: list[Tutorial] = []
+    for path in touched:
+        text = _text(path, max_size)
+        if text is not None:
+            used |= ids_in(text)
+            model = _extract(path, text, budget)
+            if model is not None:
+                models.append(model)
+    published = Corpus.build(models, api=api).docs.profile.published_ids()
+    models.clear()
+    dependents: list[str] = []
+    providers: list[str] = []
+    for path in files:
+        if path in touched_set:
+            continue
+        text = _text(path, max_size)
+        if text is None:
+            continue
+        ids = ids_in(text)
+        if ids & published:
+            dependents.append(path)
+        if ids & used and any(word in text for word in lookups):
+            providers.append(path)
     report = list(dict.fromkeys([*touched, *dependents]))
     reported = set(report)
     context = [f for f in providers if f not in reported]
     return Scope(report, context)
+
+
+def _text(path: str, max_size: int | None) -> str | None:
+    return read_document(path, max_size)[0]
 
 
 def _extract(path: str, text: str, budget: float) -> Tutorial | None:

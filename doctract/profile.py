@@ -31,9 +31,15 @@ class ProfileError(DoctractError):
 
 
 class Facts(Protocol):
-    """Cross-document facts a profile's rules compare against, gathered tutorial by tutorial."""
+    """Cross-document facts a profile's rules compare against, gathered tutorial by tutorial.
+
+    The lint gathers one document's facts where it reads the document (maybe in another
+    process: they must pickle) and merges them in document order, so `merge` must give what
+    `add` would have given for the documents in that order."""
 
     def add(self, tutorial: Tutorial) -> None: ...
+
+    def merge(self, other: Facts) -> None: ...
 
     def published_ids(self) -> set[str]:
         """Ids whose definition (a schema) one of the documents publishes."""
@@ -42,6 +48,9 @@ class Facts(Protocol):
 
 class NoFacts:
     def add(self, tutorial: Tutorial) -> None:
+        return None
+
+    def merge(self, other: Facts) -> None:
         return None
 
     def published_ids(self) -> set[str]:

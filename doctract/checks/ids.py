@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from doctract.checks.registry import Hit, rule
-from doctract.corpus import Corpus, ids_in
+from doctract.corpus import Corpus, DocSet, ids_in
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import CurlRequest, JsonDoc, Pos, Step, Tutorial
@@ -201,7 +201,9 @@ def _id_hits(tutorial: Tutorial, corpus: Corpus) -> Iterator[tuple[Hit | None, H
     for step, trail in _walk(tutorial, vocabulary):
         for request in step.requests:
             for ref in references(request, vocabulary):
-                if ref.id in seen or ref.id in trail.produced or ref.id in corpus.lookup_ids:
+                if ref.id in seen or ref.id in trail.produced:
+                    continue
+                if corpus.ask(DocSet.looked_up, ref.id):
                     continue
                 seen.add(ref.id)
                 created = trail.created.get(ref.collection or "")
