@@ -21,9 +21,11 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-# below this many documents a worker, one process is faster: starting two workers and shipping
-# their results costs about what linting 40 documents does (benchmarks/lint_speed.py --pool)
-MIN_TASKS_PER_WORKER = 40
+# below this many documents a worker, one process is faster: a pool of two starts and stops in
+# about 10 ms, and each worker warms its own caches (contract validators, URLs); measured with
+# `benchmarks/lint_speed.py --break-even`: 20 documents 0.10 s alone, 0.13 s with two; 40
+# documents 0.21 s alone, 0.14 s with two
+MIN_TASKS_PER_WORKER = 20
 _CHUNK = 32  # tasks sent to a worker at a time, at most (fewer on small runs, to share evenly)
 
 

@@ -52,7 +52,7 @@ def test_small_doc_sets_stay_in_this_process() -> None:
     assert pool.workers_for(pool.MIN_TASKS_PER_WORKER * 2 - 1, 2) == 1
     assert pool.workers_for(pool.MIN_TASKS_PER_WORKER * 2, 2) == 2
     assert pool.workers_for(10_000, 1) == 1
-    assert pool.workers_for(10_000, None) == min(pool.available_cores(), 10_000 // 40)
+    assert pool.workers_for(10_000, None) == min(pool.available_cores(), 10_000 // 20)
 
 
 _MODEL = ("Tutorial", "Step", "JsonDoc", "SourceLine", "CodeBlock", "CurlRequest", "Table")
