@@ -139,7 +139,6 @@ def _unknown(
     where = request.url_pos if request is not None else pos
     match = target.match
     name = target.contract.name
-    shape = (method, _shape(target.path))
     if match is None:
         close = target.contract.router.closest(target.path)
         hit = Hit(
@@ -147,7 +146,7 @@ def _unknown(
             f"no operation of {name} matches {method} {path}",
             f"did you mean {close}?" if close else "check the path against the API reference",
         )
-        yield Violation(hit, ("unknown-path", *shape))
+        yield Violation(hit, ("unknown-path", method, _shape(target.path)))
     elif match.operation is None:
         allowed = ", ".join(match.allowed)
         hit = Hit(

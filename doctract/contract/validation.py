@@ -21,6 +21,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from doctract.contract.pointers import follow, lookup
+from doctract.contract.quick import Check, quick_check
 from doctract.urls import ANY_PLACEHOLDER
 
 _ROOT = "urn:doctract:contract"
@@ -84,6 +85,7 @@ class Schemas:
         self._registry: Registry[Any] = Registry().with_resource(_ROOT, resource)
         self._document = document
         self._cache: dict[tuple[str, str], Any] = {}
+        self._quick: dict[tuple[str, str], Check | None] = {}
         self._verdicts: dict[tuple[str, str, str], list[SchemaError]] = {}
 
     def validator(self, pointer: str, direction: str) -> Any:
@@ -109,8 +111,11 @@ class Schemas:
 
     def errors(self, pointer: str, instance: Any, direction: str) -> list[SchemaError]:
         """Every error of `instance` against the schema at `pointer`, most specific first;
-        an error a placeholder explains is dropped. Doc sets repeat their examples (the same
-        body in every tutorial that creates a thing), so verdicts are kept by content."""
+        an error a placeholder explains is dropped. Most examples are valid, which a quick
+        check tells (doctract.contract.quick); doc sets repeat their examples (the same body
+        in every tutorial that creates a thing), so the other verdicts are kept by content."""
+        if self._accepts(pointer, direction, instance):
+            return []
         try:
             key = (pointer, direction, json.dumps(instance, sort_keys=True))
         except (TypeError, ValueError):
@@ -121,6 +126,13 @@ class Schemas:
                 self._verdicts.clear()  # bounded: a large doc set of unique bodies gains nothing
             found = self._verdicts[key] = self._errors(pointer, instance, direction)
         return found
+
+    def _accepts(self, pointer: str, direction: str, instance: Any) -> bool:
+        key = (pointer, direction)
+        if key not in self._quick:
+            self._quick[key] = quick_check(self.validator(pointer, direction))
+        accepts = self._quick[key]
+        return accepts is not None and accepts(instance)
 
     def _errors(self, pointer: str, instance: Any, direction: str) -> list[SchemaError]:
         try:
