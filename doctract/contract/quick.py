@@ -45,7 +45,7 @@ def quick_check(validator: Any) -> Check | None:
     without asking it; None when its schema uses a keyword this does not follow."""
     try:
         check = _compile(validator.schema, validator, 0)
-    except _CannotFollow:
+    except Exception:  # _CannotFollow, or a schema too broken to read (jsonschema decides)
         return None
 
     def accepts(instance: Any) -> bool:
@@ -88,13 +88,22 @@ def _compile(schema: Any, validator: Any, depth: int) -> Check:
             checks.append(_combined(key, subs))
         elif key == "not":
             checks.append(_not(_compile(value, validator, depth + 1)))
+        elif key in _SIZES:
+            checks.append(_size(key, value, validator))
         else:
             checks.append(_keyword(asserted[key], value, schema, validator))
     if not checks:
         return _yes
     if len(checks) == 1:
         return checks[0]
-    return lambda instance: all(check(instance) for check in checks)
+    return _every(checks)
+
+
+def _every(checks: list[Check]) -> Check:
+    def check(instance: Any) -> bool:
+        return all(one(instance) for one in checks)
+
+    return check
 
 
 def _yes(instance: Any) -> bool:
@@ -105,25 +114,70 @@ def _no(instance: Any) -> bool:
     return False
 
 
+def _predicate(name: Any, validator: Any) -> Check:
+    """jsonschema's own test for a type name (its `is_type`, without the lookup each time)."""
+    checker = validator.TYPE_CHECKER
+    table = getattr(checker, "_type_checkers", None)
+    if table is None or not isinstance(name, str) or name not in table:
+        is_type = validator.is_type
+        return lambda instance: bool(is_type(instance, name))
+    function = table[name]
+    return lambda instance: bool(function(checker, instance))
+
+
 def _type(types: Any, validator: Any) -> Check:
     names = types if isinstance(types, list) else [types]
-    is_type = validator.is_type
-    return lambda instance: any(is_type(instance, name) for name in names)
+    tests = [_predicate(name, validator) for name in names]
+    if len(tests) == 1:
+        return tests[0]
+
+    def check(instance: Any) -> bool:
+        return any(test(instance) for test in tests)
+
+    return check
 
 
 def _required(names: Any) -> Check:
-    return lambda instance: not isinstance(instance, dict) or all(n in instance for n in names)
+    def check(instance: Any) -> bool:
+        if not isinstance(instance, dict):
+            return True
+        return all(name in instance for name in names)
+
+    return check
+
+
+# keywords that bound a size or a value of one type, as jsonschema tests them
+_SIZES = {
+    "minLength": ("string", len, False),
+    "maxLength": ("string", len, True),
+    "minItems": ("array", len, False),
+    "maxItems": ("array", len, True),
+    "minimum": ("number", None, False),
+    "maximum": ("number", None, True),
+}
+
+
+def _size(key: str, bound: Any, validator: Any) -> Check:
+    kind, measure, upper = _SIZES[key]
+    applies = _predicate(kind, validator)
+    if measure is None:
+        if upper:
+            return lambda instance: not applies(instance) or not instance > bound
+        return lambda instance: not applies(instance) or not instance < bound
+    if upper:
+        return lambda instance: not applies(instance) or not len(instance) > bound
+    return lambda instance: not applies(instance) or not len(instance) < bound
 
 
 def _properties(properties: Any, validator: Any, depth: int) -> Check:
     if not isinstance(properties, dict):
         raise _CannotFollow
-    subs = {name: _compile(sub, validator, depth + 1) for name, sub in properties.items()}
+    subs = [(name, _compile(sub, validator, depth + 1)) for name, sub in properties.items()]
 
     def check(instance: Any) -> bool:
         if not isinstance(instance, dict):
             return True
-        return all(sub(instance[name]) for name, sub in subs.items() if name in instance)
+        return all(not (name in instance and not sub(instance[name])) for name, sub in subs)
 
     return check
 
@@ -148,12 +202,18 @@ def _items(items: Any, validator: Any, depth: int) -> Check:
     if items is False:
         return lambda instance: not isinstance(instance, list) or not instance
     sub = _compile(items, validator, depth + 1)
-    return lambda instance: not isinstance(instance, list) or all(sub(i) for i in instance)
+
+    def check(instance: Any) -> bool:
+        if not isinstance(instance, list):
+            return True
+        return all(sub(item) for item in instance)
+
+    return check
 
 
 def _combined(key: str, subs: list[Check]) -> Check:
     if key == "allOf":
-        return lambda instance: all(sub(instance) for sub in subs)
+        return _every(subs)
     if key == "anyOf":
         return lambda instance: any(sub(instance) for sub in subs)
     return lambda instance: sum(1 for sub in subs if sub(instance)) == 1

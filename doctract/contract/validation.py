@@ -86,6 +86,8 @@ class Schemas:
         self._document = document
         self._cache: dict[tuple[str, str], Any] = {}
         self._quick: dict[tuple[str, str], Check | None] = {}
+        # parameter schemas by identity (kept alive here, so an id is never reused)
+        self._values: dict[int, tuple[Any, Any, Check | None]] = {}
         self._verdicts: dict[tuple[str, str, str], list[SchemaError]] = {}
 
     def validator(self, pointer: str, direction: str) -> Any:
@@ -153,11 +155,17 @@ class Schemas:
         into the contract document."""
         if not isinstance(schema, dict):
             return []
-        key = (repr(sorted(schema.items(), key=str)), "value")
-        validator = self._cache.get(key)
-        if validator is None:
-            validator = _VALIDATORS["request"](_rooted(schema), registry=self._registry)
-            self._cache[key] = validator
+        known = self._values.get(id(schema))
+        if known is None or known[0] is not schema:  # the parameter's own schema object
+            key = (repr(sorted(schema.items(), key=str)), "value")
+            validator = self._cache.get(key)
+            if validator is None:
+                validator = _VALIDATORS["request"](_rooted(schema), registry=self._registry)
+                self._cache[key] = validator
+            known = self._values[id(schema)] = (schema, validator, quick_check(validator))
+        _, validator, accepts = known
+        if accepts is not None and accepts(value):
+            return []
         try:
             return [_error(e) for e in validator.iter_errors(value) if not _placeholder_explains(e)]
         except Exception:
