@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol
@@ -78,12 +79,17 @@ class Profile:
     def collection_in_text(self, text: str) -> str | None:
         """The collection a heading talks about ("Publish your draft source connection"):
         the longest phrase wins ("source connection" beats "connection")."""
-        found, best = None, -1
-        for pattern, collection in self.collection_phrases:
-            for m in pattern.finditer(text):
-                if len(m.group()) > best:
-                    best, found = len(m.group()), collection
-        return found
+        return _collection_in_text(self.collection_phrases, text)
+
+
+@lru_cache(maxsize=4096)  # headings repeat across a doc set
+def _collection_in_text(phrases: tuple[tuple[re.Pattern[str], str], ...], text: str) -> str | None:
+    found, best = None, -1
+    for pattern, collection in phrases:
+        for m in pattern.finditer(text):
+            if len(m.group()) > best:
+                best, found = len(m.group()), collection
+    return found
 
 
 GENERIC = Profile()

@@ -66,17 +66,19 @@ def segments(path: str) -> list[str]:
     return [s for s in path.split("/") if s]
 
 
-def query_pairs(query: str) -> list[tuple[str, str]]:
-    """`a=1&property=name=="X"` -> [("a", "1"), ("property", 'name=="X"')], percent-decoded."""
+@lru_cache(maxsize=4096)  # several rules read the same query
+def query_pairs(query: str) -> tuple[tuple[str, str], ...]:
+    """`a=1&property=name=="X"` -> (("a", "1"), ("property", 'name=="X"')), percent-decoded."""
     pairs = []
     for part in query.split("&"):
         if not part:
             continue
         key, _, value = part.partition("=")
         pairs.append((unquote(key), unquote(value)))
-    return pairs
+    return tuple(pairs)
 
 
+@lru_cache(maxsize=1024)
 def template_regex(template: str) -> re.Pattern[str]:
     """A regex matching a value in which each `{PLACEHOLDER}` stands for any text."""
     out = []
