@@ -19,6 +19,9 @@ from doctract.lines import split_lines
 def line_texts(findings: Iterable[Finding], text: str) -> list[str]:
     """Each finding's line of `text` (its document), whitespace-normalised; "" for none. What
     a fingerprint needs of the document, taken while the document is at hand."""
+    findings = list(findings)
+    if not findings:
+        return []
     lines = split_lines(text)
     return [_line_text(lines, f.line) for f in findings]
 

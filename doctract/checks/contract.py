@@ -251,6 +251,8 @@ def _json_text(value: Any) -> str:
 
 def _request_of(step: Step, corpus: Corpus) -> tuple[CurlRequest, Target] | None:
     """The one request a step's response examples answer (None when that is unclear)."""
+    if not step.requests:
+        return None
     found = [(r, t) for r in step.requests if (t := _target(r, corpus)) is not None and t.operation]
     ops = {t.operation.label for _, t in found if t.operation is not None}
     return found[0] if found and len(ops) == 1 else None
