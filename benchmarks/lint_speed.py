@@ -9,9 +9,9 @@ parser doctract itself uses, its inline pass included, as a plain `MarkdownIt().
 it), doctract lints it (read, extract, facts, every rule, fingerprints). The best of
 `--repeat` runs is kept for each, times are wall-clock. Peak memory is measured in a separate
 process that lints the corpus with two processes (`doctract lint`'s own work, interpreter
-included, read with wait4): the largest resident set of any one process (the lint process or
-a worker), and the sum of the lint process's and its workers' peaks (forked workers share the
-parent's pages, which the sum counts twice).
+included): the largest resident set of any one process (the lint process or a worker), and
+the sum of the lint process's and its workers' peaks (forked workers share the parent's
+pages, which the sum counts twice).
 Targets (issue #13): lint at most 1.0x the bare parse with two processes and 1.5x with one,
 at every size; peak memory at most 80 MiB and flat across sizes.
 """
@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -46,14 +45,30 @@ TARGET_MIB = 80.0
 # the corpus is Flow Service tutorials: lint them as their users do, with that profile (its
 # contract matched and validated for every request, its rules)
 CONFIG = Config(profile="flow-service")
-LINT_IN_A_CHILD = """
-import json, resource, sys
-from doctract.config import Config
-from doctract.lint import lint_paths
-lint_paths([sys.argv[1]], Config(profile="flow-service"), jobs=int(sys.argv[2]))
-workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"workers": workers / 1024}))
+# a child reports its own peak (VmHWM: the peak since it started this program; the resident
+# size its fork from the benchmark had, which ru_maxrss would count, is not) and its workers'
+# (ru_maxrss of the children it waited for: forks, so shared pages count)
+PEAK = """
+import json, os, resource
+def peak():
+    try:
+        with open(f"/proc/{os.getpid()}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"self": peak(), "workers": workers}))
 """
+IDLE = "import doctract.lint, doctract.checks" + PEAK
+LINT_IN_A_CHILD = (
+    "import sys\n"
+    "from doctract.config import Config\n"
+    "from doctract.lint import lint_paths\n"
+    "lint_paths([sys.argv[1]], Config(profile='flow-service'), jobs=int(sys.argv[2]))\n"
+) + PEAK
 
 
 def bare_parse(paths: list[Path]) -> int:
@@ -82,15 +97,14 @@ def best_of(repeat: int, func: Callable[[], object]) -> tuple[float, object]:
 
 
 def peak_rss_mib(code: str, *args: str) -> tuple[float, float]:
-    """Peak resident memory of a child Python running `code`, and of the largest of the
-    processes that child started (0 without any); MiB."""
-    child = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE)
-    out = child.stdout.read() if child.stdout is not None else b""
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    assert child.returncode == 0, f"the child failed ({child.returncode})"
-    workers = json.loads(out)["workers"] if out.strip() else 0.0
-    return usage.ru_maxrss / 1024, workers  # KiB on Linux
+    """Peak resident memory of a child Python running `code` (which prints it, see PEAK), and
+    of the largest of the processes that child started (0 without any); MiB."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, f"the child failed ({done.returncode}): {done.stderr[-500:]}"
+    peaks = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(peaks["self"]), float(peaks["workers"])
 
 
 def break_even(tmp: Path, repeat: int) -> None:
@@ -118,7 +132,7 @@ def main() -> int:
         if args.break_even:
             break_even(Path(tmp), args.repeat)
             return 0
-        idle, _ = peak_rss_mib("import doctract.lint, doctract.checks")
+        idle, _ = peak_rss_mib(IDLE)
         print(f"interpreter with doctract imported: {idle:.0f} MiB resident")
         print(
             f"{'tutorials':>9} {'markdown-it s':>13} {'--jobs 1 s':>10} {'ratio':>6} "

@@ -34,7 +34,7 @@ from doctract.urls import (
 )
 
 _PLACEHOLDER_HOST = "{placeholder host}"
-_TARGETS = 4096  # request targets kept (by method and URL); the contract's answer is cheap to redo
+_TARGETS = 1024  # request targets kept (by method and URL): a few documents' worth
 
 T = TypeVar("T")
 # a question about the doc set: a module-level function (picklable by name) of the DocSet and

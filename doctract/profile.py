@@ -82,7 +82,7 @@ class Profile:
         return _collection_in_text(self.collection_phrases, text)
 
 
-@lru_cache(maxsize=4096)  # headings repeat across a doc set
+@lru_cache(maxsize=1024)  # headings repeat across a doc set
 def _collection_in_text(phrases: tuple[tuple[re.Pattern[str], str], ...], text: str) -> str | None:
     found, best = None, -1
     for pattern, collection in phrases:

@@ -34,7 +34,7 @@ def placeholder_name(text: str) -> str | None:
     return (m.group(1) or m.group(2)) if m else None
 
 
-@lru_cache(maxsize=16384)  # every rule asks again about the same URLs
+@lru_cache(maxsize=2048)  # every rule asks again about a document's URLs (a few documents' worth)
 def split_url(url: str) -> tuple[str, str, str]:
     """(host, path, query) of a documented URL; tolerant of placeholders and missing schemes."""
     text = url.strip()
@@ -66,7 +66,7 @@ def segments(path: str) -> list[str]:
     return [s for s in path.split("/") if s]
 
 
-@lru_cache(maxsize=4096)  # several rules read the same query
+@lru_cache(maxsize=1024)  # several rules read the same query
 def query_pairs(query: str) -> tuple[tuple[str, str], ...]:
     """`a=1&property=name=="X"` -> (("a", "1"), ("property", 'name=="X"')), percent-decoded."""
     pairs = []

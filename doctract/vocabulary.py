@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from doctract.urls import HEX_ID, UUID, is_placeholder, segments
 
-_KEPT = 4096
+_KEPT = 1024  # answers kept (a few documents' paths and fields: memory stays flat)
 _ID_SUFFIX = re.compile(r"^(?P<stem>.+?)(?:Ids?|_ids?|_uids?|Uids?)$")
 
 

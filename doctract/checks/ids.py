@@ -84,9 +84,9 @@ class Trail:
         return Trail(frozenset(produced), created, etags)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)  # a few documents' texts: memory stays flat on large doc sets
 def _ids(text: str) -> frozenset[str]:
-    """The ids in a text; each rule walks the tutorial again, so they are found once."""
+    """The ids in a text (a query, a prose block), found once for the rules that ask."""
     return frozenset(ids_in(text))
 
 
