@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -192,40 +192,44 @@ def _lint_paused(
     docs = DocSet(api.profile.new_facts())
     ledger = Ledger()
     found: dict[int, tuple[tuple[Finding, ...], tuple[str, ...]]] = {}
+    setup = partial(_checker, config, first, rules, True)
     try:
-        results = ordered_map(
-            partial(_checker, config, first, rules, True),
-            tasks,
-            workers_for(len(tasks), jobs),
-        )
-        if progress is not None:
-            progress.stage("checking", len(tasks))
-        for index, outcome in enumerate(results):
-            if progress is not None:
-                progress.advance()
-            if outcome.facts is not None:
-                docs.merge(outcome.facts)
-            ledger.record(outcome.asked)
-            if outcome.findings:
-                found[index] = (outcome.findings, outcome.lines)
+        with ordered_map(setup, tasks, workers_for(len(tasks), jobs)) as results:
+            for index, outcome in enumerate(_counted(results, progress, "checking", len(tasks))):
+                if outcome.facts is not None:
+                    docs.merge(outcome.facts)
+                ledger.record(outcome.asked)
+                if outcome.findings:
+                    found[index] = (outcome.findings, outcome.lines)
         final = Corpus(api, first.required_headers, first.expected_host, docs)
         again = ledger.answered_otherwise(first, final)
-        if again:
-            results = ordered_map(
-                partial(_checker, config, final, rules, False),
-                [tasks[i] for i in again],
-                workers_for(len(again), jobs),
-            )
-            if progress is not None:
-                progress.stage("checking again", len(again))
-            for index, outcome in zip(again, results, strict=True):
-                if progress is not None:
-                    progress.advance()
+        if again and progress is not None:
+            progress.stop()  # its thread ends before another pool forks
+        setup = partial(_checker, config, final, rules, False)
+        redo = [tasks[i] for i in again]
+        with ordered_map(setup, redo, workers_for(len(redo), jobs)) as results:
+            for index, outcome in zip(
+                again, _counted(results, progress, "checking again", len(again)), strict=True
+            ):
                 found[index] = (outcome.findings, outcome.lines)
     finally:
         if progress is not None:
             progress.stop()
     return _result(extra, [found[i] for i in sorted(found)], set(rules), checked)
+
+
+def _counted(
+    results: Iterator[Outcome], progress: LintProgress | None, stage: str, total: int
+) -> Iterator[Outcome]:
+    """The results, each told to `progress` (started here: after the pool, so that no thread
+    of ours is forked)."""
+    if progress is None or not total:
+        yield from results
+        return
+    progress.stage(stage, total)
+    for outcome in results:
+        progress.advance()
+        yield outcome
 
 
 def _checker(

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -46,32 +46,26 @@ def workers_for(tasks: int, jobs: int | None) -> int:
     return max(1, min(wanted, tasks // MIN_TASKS_PER_WORKER))
 
 
+@contextmanager
 def ordered_map(
     setup: Callable[[], Callable[[T], R]], tasks: Sequence[T], workers: int
-) -> Iterator[R]:
+) -> Iterator[Iterator[R]]:
     """`work(task)` for each task, in the tasks' order, where `work = setup()` is made once per
-    process. With workers > 1 the pool is started before this returns."""
+    process. With workers > 1 the pool is started on entry; on exit (also on an error or
+    Ctrl-C) the tasks not started are dropped and the workers stopped."""
     if workers <= 1:
-        return map(_collecting(setup()), tasks)
+        yield map(_collecting(setup()), tasks)
+        return
     executor = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start,
         initargs=(setup,),
     )
-    chunk = max(1, min(_CHUNK, len(tasks) // (workers * 4)))
     try:
-        results = executor.map(_call, tasks, chunksize=chunk)
-    except BaseException:
-        executor.shutdown(wait=True, cancel_futures=True)
-        raise
-    return _drain(executor, results)
-
-
-def _drain(executor: Executor, results: Iterator[R]) -> Iterator[R]:
-    try:
-        yield from results
-    finally:  # also when the caller stops early (an error, Ctrl-C): no worker is left behind
+        chunk = max(1, min(_CHUNK, len(tasks) // (workers * 4)))
+        yield executor.map(_call, tasks, chunksize=chunk)
+    finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
