@@ -16,7 +16,7 @@ questions the whole doc set answers otherwise than an empty one.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -267,15 +267,23 @@ def ids_in(text: str) -> set[str]:
     return {m.group().lower() for m in UUID.finditer(text)} | set(HEX_ID.findall(text))
 
 
-def leaf_strings(
-    value: Any, prefix: str = "", where: tuple[str | int, ...] = ()
-) -> Iterator[tuple[str, str, list[str | int]]]:
-    """(dotted.path, string, exact path) for every string leaf; the dotted path omits indexes."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from leaf_strings(item, f"{prefix}.{key}" if prefix else str(key), (*where, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from leaf_strings(item, prefix, (*where, index))
-    elif isinstance(value, str):
-        yield prefix, value, list(where)
+def leaf_strings(value: Any) -> list[tuple[str, str, list[str | int]]]:
+    """(dotted.path, string, exact path) for every string leaf, in document order; the dotted
+    path omits indexes. (A loop with a stack, not recursive generators: every request body of
+    every tutorial goes through here twice.)"""
+    found: list[tuple[str, str, list[str | int]]] = []
+    stack: list[tuple[Any, str, tuple[str | int, ...]]] = [(value, "", ())]
+    while stack:
+        node, prefix, where = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(
+                (item, f"{prefix}.{key}" if prefix else str(key), (*where, key))
+                for key, item in reversed(node.items())
+            )
+        elif isinstance(node, list):
+            stack.extend(
+                (item, prefix, (*where, index)) for index, item in reversed(list(enumerate(node)))
+            )
+        elif isinstance(node, str):
+            found.append((prefix, node, list(where)))
+    return found

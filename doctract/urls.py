@@ -25,11 +25,15 @@ _HOST_LEAD = re.compile(
 
 def placeholder_names(text: str) -> list[str]:
     """Names of the `{NAME}` (or `{{NAME}}`) placeholders in a text, in order."""
+    if "{" not in text:  # most values have none: no need to run the expression
+        return []
     return [a or b for a, b in PLACEHOLDER.findall(text)]
 
 
 def placeholder_name(text: str) -> str | None:
     """The name when the whole text is one placeholder."""
+    if not text.startswith("{"):
+        return None
     m = PLACEHOLDER.fullmatch(text)
     return (m.group(1) or m.group(2)) if m else None
 
@@ -92,7 +96,12 @@ def template_regex(template: str) -> re.Pattern[str]:
 
 
 def is_placeholder(text: str) -> bool:
-    return bool(ANY_PLACEHOLDER.fullmatch(text.strip()))
+    text = text.strip()
+    # every form starts with one of these: `{X}`, `<x>`, `$X`, `YOUR_X`, `MY_X`
+    return text[:1] in _PLACEHOLDER_STARTS and bool(ANY_PLACEHOLDER.fullmatch(text))
+
+
+_PLACEHOLDER_STARTS = frozenset("{<$YM")
 
 
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+")
