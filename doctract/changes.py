@@ -3,15 +3,17 @@
 Checked: the changed documents, and the documents that use an id whose schema a changed
 document publishes (a connection-spec or flow-spec doc). Read as context only (not reported):
 documents that publish a schema for an id a changed document uses. Everything else is not read
-past a quick scan for ids, one file at a time, so the time follows the size of the change.
+past a quick scan for ids (one file at a time, on every core), so the time follows the size
+of the change.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from doctract.api import Api
@@ -20,6 +22,7 @@ from doctract.corpus import Corpus, ids_in
 from doctract.errors import DoctractError
 from doctract.extractors import extract
 from doctract.model import Tutorial
+from doctract.pool import ordered_map, workers_for
 from doctract.reading import read_document
 
 
@@ -70,12 +73,12 @@ def scope(
     max_size: int | None = None,
     budget: float = 0,
     api: Api | None = None,
+    jobs: int | None = None,
 ) -> Scope:
-    """Split discovered `files` by what changed, reading one file at a time (an unreadable
-    file is left to the lint to report). Which documents publish definitions for ids (spec
-    lookups) is the profile's knowledge."""
+    """Split discovered `files` by what changed, reading one file at a time (on `jobs`
+    processes, see doctract.pool; an unreadable file is left to the lint to report). Which
+    documents publish definitions for ids (spec lookups) is the profile's knowledge."""
     api = api or Api()
-    lookups = tuple(api.vocabulary.lookups)
     touched = [f for f in files if os.path.normpath(os.path.abspath(f)) in changed]
     if not touched:
         return Scope([], [])
@@ -91,23 +94,37 @@ def scope(
                 models.append(model)
     published = Corpus.build(models, api=api).docs.profile.published_ids()
     models.clear()
+    others = [f for f in files if f not in touched_set]
+    setup = partial(_scanner, max_size, frozenset(used), frozenset(published), api)
     dependents: list[str] = []
     providers: list[str] = []
-    for path in files:
-        if path in touched_set:
-            continue
-        text = _text(path, max_size)
-        if text is None:
-            continue
-        ids = ids_in(text)
-        if ids & published:
-            dependents.append(path)
-        if ids & used and any(word in text for word in lookups):
-            providers.append(path)
+    with ordered_map(setup, others, workers_for(len(others), jobs)) as results:
+        for path, (depends, provides) in zip(others, results, strict=True):
+            if depends:
+                dependents.append(path)
+            if provides:
+                providers.append(path)
     report = list(dict.fromkeys([*touched, *dependents]))
     reported = set(report)
     context = [f for f in providers if f not in reported]
     return Scope(report, context)
+
+
+def _scanner(
+    max_size: int | None, used: frozenset[str], published: frozenset[str], api: Api
+) -> Callable[[str], tuple[bool, bool]]:
+    """Whether a document uses an id a changed document publishes (it is checked), and
+    whether it looks up an id a changed document uses (it is read for its facts)."""
+    lookups = tuple(api.vocabulary.lookups)
+
+    def scan(path: str) -> tuple[bool, bool]:
+        text = _text(path, max_size)
+        if text is None:
+            return False, False
+        ids = ids_in(text)
+        return bool(ids & published), bool(ids & used) and any(w in text for w in lookups)
+
+    return scan
 
 
 def _text(path: str, max_size: int | None) -> str | None:

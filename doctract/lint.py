@@ -156,7 +156,7 @@ def lint_paths(
         return _lint(everything, config, problems, len(files), progress, jobs)
     from doctract.changes import scope
 
-    chosen = scope(files, changed, config.max_file_size, config.time_budget, api_of(config))
+    chosen = scope(files, changed, config.max_file_size, config.time_budget, api_of(config), jobs)
     tasks: list[Task] = [(p, None, True) for p in chosen.report]
     tasks += [(p, None, False) for p in chosen.context]
     return _lint(tasks, config, problems, len(set(chosen.report)), progress, jobs)
