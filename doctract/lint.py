@@ -95,6 +95,8 @@ def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[Find
 
 
 def _excluded(path: str, config: Config) -> bool:
+    if not config.exclude:
+        return False  # (a Path per file would intern every name for the process's life)
     posix = Path(path).as_posix()
     return any(fnmatch.fnmatch(posix, pattern) for pattern in config.exclude)
 
