@@ -69,14 +69,22 @@ class Checker:
         asked: set[Asked] = set()
         self.corpus.asked = asked if self.record else None
         try:
-            claims = self._collect(tutorial, findings)
-            facts = DocFacts.of(tutorial, self.corpus.api, claims)
+            facts = self._facts(tutorial, self._collect(tutorial, findings), findings)
             if reported:
                 findings.extend(drop_superseded(self._run(tutorial)))
         finally:
             self.corpus.forget()
             self.corpus.asked = None
         return self._outcome(path, findings, text, facts, tuple(asked))
+
+    def _facts(
+        self, tutorial: Tutorial, claims: list[Hashable], findings: list[Finding]
+    ) -> DocFacts | None:
+        try:
+            return DocFacts.of(tutorial, self.corpus.api, claims)
+        except Exception as exc:  # the document adds no facts; the others still do
+            findings.append(internal_error(tutorial.path, "the doc set's facts", exc))
+            return None
 
     def _extract(self, path: str, text: str, findings: list[Finding]) -> Tutorial | None:
         budget = self.config.time_budget

@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import ast
 import pickle
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLES, FLOW_SERVICE, ROOT, invoke
 from doctract import pool
+from doctract.checks.registry import RULES, Hit, rule
+from doctract.config import Config
 from doctract.corpus import Corpus, DocFacts, DocSet
-from doctract.lint import active_rules, api_of, lint_documents
+from doctract.findings import Severity
+from doctract.lint import active_rules, api_of, lint_documents, lint_paths
 from doctract.lint_file import Checker
+from doctract.model import Tutorial
 from doctract.questions import Ledger
 from lint_golden import CASES, Case, dump, golden_file, run_case
 
@@ -132,3 +138,42 @@ def test_rules_read_the_doc_set_only_through_questions(module: Path) -> None:
         and node.attr in _DOC_SET_FIELDS
     ]
     assert direct == []
+
+
+@pytest.fixture
+def trap() -> Iterator[None]:
+    """A rule that fails on a tutorial titled EXPLODE and overruns on one titled SLOW
+    (registered in this process; a forked worker has it too)."""
+
+    def check(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
+        if "EXPLODE" in tutorial.title:
+            raise ValueError("boom")
+        if "SLOW" in tutorial.title:
+            time.sleep(5)
+        return iter(())
+
+    rule("test-streaming-trap", Severity.WARNING)(check)
+    try:
+        yield
+    finally:
+        RULES.pop("test-streaming-trap", None)
+
+
+def test_a_failing_or_slow_document_is_reported_and_the_others_still_run(
+    trap: None, jobs: int, tmp_path: Path
+) -> None:
+    clean = (EXAMPLES / "flow-service" / "draft-and-publish-a-dataflow.md").read_text("utf-8")
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.md").write_text(clean, "utf-8")
+    (tmp_path / "explode.md").write_text("# EXPLODE\n\n" + clean, "utf-8")
+    (tmp_path / "slow.md").write_text("# SLOW\n\n" + clean, "utf-8")
+    config = Config(profile="flow-service", time_budget=0.5)
+    started = time.perf_counter()
+    result = lint_paths([str(tmp_path)], config, jobs=jobs)
+    assert time.perf_counter() - started < 4
+    assert [(Path(f.path).name, f.rule) for f in result.findings] == [
+        ("explode.md", "internal-error"),
+        ("slow.md", "time-budget-exceeded"),
+    ]
+    assert "rule test-streaming-trap: ValueError: boom" in result.findings[0].message
+    assert result.files == 5
