@@ -3,15 +3,17 @@
 Checked: the changed documents, and the documents that use an id whose schema a changed
 document publishes (a connection-spec or flow-spec doc). Read as context only (not reported):
 documents that publish a schema for an id a changed document uses. Everything else is not read
-past a quick scan for ids, so the time follows the size of the change.
+past a quick scan for ids (one file at a time, on every core), so the time follows the size
+of the change.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from doctract.api import Api
@@ -20,6 +22,8 @@ from doctract.corpus import Corpus, ids_in
 from doctract.errors import DoctractError
 from doctract.extractors import extract
 from doctract.model import Tutorial
+from doctract.pool import ordered_map, workers_for
+from doctract.reading import read_document
 
 
 class ChangesError(DoctractError, ValueError):
@@ -66,32 +70,65 @@ class Scope:
 def scope(
     files: Sequence[str],
     changed: set[str],
-    texts: dict[str, str],
+    max_size: int | None = None,
     budget: float = 0,
     api: Api | None = None,
+    jobs: int | None = None,
 ) -> Scope:
-    """Split discovered `files` by what changed; `texts` holds every readable file's text.
-    Which documents publish definitions for ids (spec lookups) is the profile's knowledge."""
+    """Split discovered `files` by what changed, reading one file at a time (on `jobs`
+    processes, see doctract.pool; an unreadable file is left to the lint to report). Which
+    documents publish definitions for ids (spec lookups) is the profile's knowledge."""
     api = api or Api()
-    lookups = tuple(api.vocabulary.lookups)
     touched = [f for f in files if os.path.normpath(os.path.abspath(f)) in changed]
     if not touched:
         return Scope([], [])
     touched_set = set(touched)
-    others = [f for f in files if f not in touched_set and f in texts]
-    used = set().union(*(ids_in(texts[f]) for f in touched if f in texts))
-    ids_of = {f: ids_in(texts[f]) for f in others}
-    providers = [
-        f for f in others if ids_of[f] & used and any(word in texts[f] for word in lookups)
-    ]
-    models = (_extract(f, texts[f], budget) for f in touched if f in texts)
-    corpus = Corpus.build([model for model in models if model is not None], api=api)
-    published = corpus.facts.published_ids()
-    dependents = [f for f in others if ids_of[f] & published]
+    used: set[str] = set()
+    models: list[Tutorial] = []
+    for path in touched:
+        text = _text(path, max_size)
+        if text is not None:
+            used |= ids_in(text)
+            model = _extract(path, text, budget)
+            if model is not None:
+                models.append(model)
+    published = Corpus.build(models, api=api).docs.profile.published_ids()
+    models.clear()
+    others = [f for f in files if f not in touched_set]
+    setup = partial(_scanner, max_size, frozenset(used), frozenset(published), api)
+    dependents: list[str] = []
+    providers: list[str] = []
+    with ordered_map(setup, others, workers_for(len(others), jobs)) as results:
+        for path, (depends, provides) in zip(others, results, strict=True):
+            if depends:
+                dependents.append(path)
+            if provides:
+                providers.append(path)
     report = list(dict.fromkeys([*touched, *dependents]))
     reported = set(report)
     context = [f for f in providers if f not in reported]
     return Scope(report, context)
+
+
+def _scanner(
+    max_size: int | None, used: frozenset[str], published: frozenset[str], api: Api
+) -> Callable[[str], tuple[bool, bool]]:
+    """Whether a document uses an id a changed document publishes (it is checked), and
+    whether it looks up an id a changed document uses (it is read for its facts)."""
+    lookups = tuple(api.vocabulary.lookups)
+
+    def scan(path: str) -> tuple[bool, bool]:
+        text = _text(path, max_size)
+        if text is None:
+            return False, False
+        ids = ids_in(text)
+        return bool(ids & published), bool(ids & used) and any(w in text for w in lookups)
+
+    return scan
+
+
+def _text(path: str, max_size: int | None) -> str | None:
+    return read_document(path, max_size)[0]
 
 
 def _extract(path: str, text: str, budget: float) -> Tutorial | None:

@@ -131,6 +131,15 @@ def _lint_options(command: Callable[..., None]) -> Callable[..., None]:
     """Options shared by `lint` and `baseline write`."""
     command = _api_options(command)
     options = [
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="Lint with N processes (default: one per available core; 1: no other "
+            "process). Small doc sets run in one process whatever N is.",
+        ),
         click.option("--select", default=None, help="Comma-separated rule ids (or globs) to run."),
         click.option("--ignore", default=None, help="Comma-separated rule ids (or globs) to skip."),
         click.option(
@@ -258,6 +267,7 @@ def lint(
     no_baseline: bool,
     quiet: bool,
     allow_empty: bool,
+    jobs: int | None,
     select: str | None,
     ignore: str | None,
     config_path: str | None,
@@ -300,7 +310,9 @@ def lint(
     from doctract.output.progress import LintProgress
 
     progress = None if quiet else LintProgress()
-    result = lint_paths(list(paths), config, changed, discovered=discovered, progress=progress)
+    result = lint_paths(
+        list(paths), config, changed, discovered=discovered, progress=progress, jobs=jobs
+    )
     if baseline is not None:
         result = baseline.apply(result, _project_root(config))
     render(result, config.output_format, sys.stdout, _scrubber(config))
@@ -320,6 +332,7 @@ def baseline() -> None:
 def baseline_write(
     paths: tuple[str, ...],
     allow_empty: bool,
+    jobs: int | None,
     select: str | None,
     ignore: str | None,
     config_path: str | None,
@@ -338,7 +351,7 @@ def baseline_write(
     _no_such_paths(paths)
     discovered = discover(paths, config)
     _check_found(paths, len(discovered[0]), allow_empty, config)
-    result = lint_paths(list(paths), config, discovered=discovered)
+    result = lint_paths(list(paths), config, discovered=discovered, jobs=jobs)
     try:
         count = write_baseline(target, result, _project_root(config), _scrubber(config))
     except OSError as exc:

@@ -1,16 +1,24 @@
 """Facts gathered across every tutorial of a run, for the cross-document rules.
 
 The usual API host, which headers requests usually send, the placeholder name each header and
-body field usually gets, the ids that lookups return, and whatever the profile's rules compare
-against (its `Facts`, e.g. the JSON Schemas that Flow Service spec lookups publish).
+body field usually gets, the ids that lookups return, what the rules' `collect` hooks found
+(e.g. the claims several documents make against the contract), and whatever the profile's
+rules compare against (its `Facts`, e.g. the JSON Schemas that Flow Service spec lookups
+publish).
+
+Each document contributes a small `DocFacts` record; the `DocSet` merges them, in document
+order. Rules read the doc set only through `Corpus.ask(question, *args)`: the streaming lint
+(doctract.lint) checks each document as soon as it is read, before the doc set is known, so
+it records the questions each document asks and checks again the few documents whose
+questions the whole doc set answers otherwise than an empty one.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from doctract.api import Api
 from doctract.contract import Target
@@ -26,11 +34,83 @@ from doctract.urls import (
 )
 
 _PLACEHOLDER_HOST = "{placeholder host}"
+_TARGETS = 1024  # request targets kept (by method and URL): a few documents' worth
+
+T = TypeVar("T")
+# a question about the doc set: a module-level function (picklable by name) of the DocSet and
+# hashable arguments, whose answer compares with ==
+Question = Callable[..., Any]
+Asked = tuple[Question, tuple[Hashable, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class DocFacts:
+    """What one document adds to the doc set: small and picklable, all a streaming lint keeps
+    of a document once it is checked."""
+
+    hosts: tuple[tuple[str, int], ...] = ()  # request host -> requests (placeholders as one)
+    header_names: tuple[tuple[str, int], ...] = ()  # lower-case header name -> requests
+    requests: int = 0
+    header_placeholders: tuple[tuple[str, str], ...] = ()  # distinct (header, placeholder)
+    field_placeholders: tuple[tuple[str, str], ...] = ()  # distinct (dotted field, placeholder)
+    lookup_ids: frozenset[str] = frozenset()  # ids in the responses of lookups (spec GETs)
+    claims: tuple[Hashable, ...] = ()  # distinct claims the rules' `collect` hooks found
+    profile: Facts | None = None  # the profile's facts from this document
+
+    @classmethod
+    def of(cls, tutorial: Tutorial, api: Api, claims: Iterable[Hashable] = ()) -> DocFacts:
+        hosts: Counter[str] = Counter()
+        header_names: Counter[str] = Counter()
+        requests = 0
+        headers: dict[tuple[str, str], None] = {}
+        fields: dict[tuple[str, str], None] = {}
+        lookup_ids: set[str] = set()
+        for step in tutorial.steps:
+            for request in step.requests:
+                host = split_url(request.url)[0]
+                if host:  # a placeholder host counts as one: the doc set's way of naming it
+                    hosts[_PLACEHOLDER_HOST if is_host_placeholder(host) else host.lower()] += 1
+                requests += 1
+                header_names.update({h.name.lower() for h in request.headers})
+                for header in request.headers:
+                    for name in placeholder_names(header.value):
+                        headers[(header.name.lower(), name)] = None
+                if request.body is not None and request.body.valid:
+                    for path, value, _ in leaf_strings(request.body.value):
+                        field_name = placeholder_name(value)
+                        if field_name:
+                            fields[(path, field_name)] = None
+                if _is_lookup(request, api):
+                    for response in step.responses:
+                        if response.body is not None and response.body.valid:
+                            lookup_ids.update(ids_in(response.body.text))
+        profile = api.profile.new_facts()
+        profile.add(tutorial)
+        return cls(
+            tuple(hosts.items()),
+            tuple(header_names.items()),
+            requests,
+            tuple(headers),
+            tuple(fields),
+            frozenset(lookup_ids),
+            tuple(dict.fromkeys(claims)),
+            profile,
+        )
+
+
+def _is_lookup(request: CurlRequest, api: Api) -> bool:
+    lookups = api.vocabulary.lookups
+    if request.method != "GET" or not lookups:
+        return False
+    path = split_url(request.url)[1]
+    return any(f"/{name}" in path for name in lookups)
 
 
 @dataclass
-class Corpus:
-    api: Api = field(default_factory=Api)
+class DocSet:
+    """The facts of every document merged; questions (`Corpus.ask`) read them."""
+
+    profile: Facts
     hosts: Counter[str] = field(default_factory=Counter)
     header_usage: Counter[str] = field(default_factory=Counter)  # lower-case name -> requests
     requests: int = 0
@@ -41,21 +121,23 @@ class Corpus:
         default_factory=lambda: defaultdict(Counter)
     )
     lookup_ids: set[str] = field(default_factory=set)
-    facts: Facts = field(default_factory=NoFacts)
-    required_headers: tuple[str, ...] | None = None  # configured; None: from the contract
-    expected_host: str | None = None
-    rule_facts: dict[str, Any] = field(default_factory=dict)  # what rules' `collect` gathered
-    _targets: dict[tuple[str, str], Target | None] = field(default_factory=dict, repr=False)
+    claims: Counter[Hashable] = field(default_factory=Counter)  # claim -> documents making it
 
-    def resolve(self, method: str, url: str) -> Target | None:
-        """The request's contract and operation (None: no contract owns it); every rule asks,
-        so the answer is kept for the run."""
-        key = (method, url)
-        if key not in self._targets:
-            self._targets[key] = self.api.contracts.resolve(method, url, self.doc_hosts)
-        return self._targets[key]
+    def merge(self, facts: DocFacts) -> None:
+        self.hosts.update(dict(facts.hosts))
+        self.header_usage.update(dict(facts.header_names))
+        self.requests += facts.requests
+        for key, name in facts.header_placeholders:
+            self.header_placeholders[key][name] += 1
+        for key, name in facts.field_placeholders:
+            self.field_placeholders[key][name] += 1
+        self.lookup_ids |= facts.lookup_ids
+        self.claims.update(facts.claims)
+        if facts.profile is not None:
+            self.profile.merge(facts.profile)
 
-    @property
+    # questions (see Corpus.ask)
+
     def usual_host(self) -> str | None:
         """The host most requests go to; None when there is no clear one, or when most
         requests name it with a placeholder (`MEILISEARCH_URL`)."""
@@ -66,6 +148,79 @@ class Corpus:
             return None
         return host if not rest or count > rest[0][1] else None
 
+    def mostly_sent(self, header: str, share: float = 0.75, at_least: int = 4) -> bool:
+        """True when most requests of the doc set send this header (the convention a
+        contract-less check can rely on)."""
+        count = self.header_usage[header.lower()]
+        return self.requests >= at_least and count >= share * self.requests
+
+    def looked_up(self, entity_id: str) -> bool:
+        """True when a lookup of the doc set (a spec GET) returns this id."""
+        return entity_id in self.lookup_ids
+
+    def usual_placeholder(self, kind: str, key: str, name: str) -> tuple[str, int] | None:
+        """The placeholder name (and how many documents use it) that the doc set mostly gives
+        a header (`kind` "header") or a body field ("field") that this one calls `name`;
+        None when `name` is not in the minority."""
+        table = self.header_placeholders if kind == "header" else self.field_placeholders
+        counts = table.get(key)
+        if not counts:
+            return None
+        best, best_count = counts.most_common(1)[0]
+        if best != name and best_count >= 2 and best_count > counts[name]:
+            return best, best_count
+        return None
+
+
+@dataclass
+class Corpus:
+    """What rules check against: the API and the configuration (read directly), and the doc
+    set (only through `ask`)."""
+
+    api: Api = field(default_factory=Api)
+    required_headers: tuple[str, ...] | None = None  # configured; None: from the contract
+    expected_host: str | None = None
+    docs: DocSet = field(default_factory=lambda: DocSet(NoFacts()))
+    asked: set[Asked] | None = None  # the questions asked, when the lint records them
+    collecting: bool = False  # `collect` hooks are running: they gather facts, never ask
+    _targets: dict[tuple[str, str], Target | None] = field(default_factory=dict, repr=False)
+    _memo_of: Tutorial | None = field(default=None, repr=False)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+
+    def ask(self, question: Callable[..., T], *args: Hashable) -> T:
+        """The doc set's answer to `question(doc_set, *args)`. Every rule reads the doc set
+        this way: decide as narrowly as the rule can (whether this host is a slip, not which
+        host is usual), so that a document's answers differ from an empty doc set's only where
+        its findings do."""
+        if self.collecting:
+            raise RuntimeError("a rule's collect hook asked the doc set; it gathers facts only")
+        if self.asked is not None:
+            self.asked.add((question, args))
+        return question(self.docs, *args)
+
+    def resolve(self, method: str, url: str) -> Target | None:
+        """The request's contract and operation (None: no contract owns it); every rule asks,
+        so the answer is kept for a while (the configuration decides it, not the doc set)."""
+        key = (method, url)
+        if key not in self._targets:
+            if len(self._targets) >= _TARGETS:
+                self._targets.clear()
+            self._targets[key] = self.api.contracts.resolve(method, url, self.doc_hosts)
+        return self._targets[key]
+
+    def memo(self, tutorial: Tutorial, key: Hashable, compute: Callable[[], T]) -> T:
+        """Work several rules share on one tutorial (the ids it uses, a rule's violations
+        gathered by its `collect`), done once and kept until another tutorial is checked."""
+        if self._memo_of is not tutorial:
+            self._memo_of, self._memo = tutorial, {}
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    def forget(self) -> None:
+        """Drop what `memo` keeps of the last tutorial."""
+        self._memo_of, self._memo = None, {}
+
     @property
     def doc_hosts(self) -> frozenset[str]:
         """Hosts a contract owns besides its servers': the configured `host`, where the docs
@@ -73,11 +228,26 @@ class Corpus:
         the docs: a file that mostly calls another vendor's API would make it the API's."""
         return frozenset({self.expected_host}) if self.expected_host else frozenset()
 
-    def mostly_sent(self, header: str, share: float = 0.75, at_least: int = 4) -> bool:
-        """True when most requests of the doc set send this header (the convention a
-        contract-less check can rely on)."""
-        count = self.header_usage[header.lower()]
-        return self.requests >= at_least and count >= share * self.requests
+    @classmethod
+    def from_facts(
+        cls,
+        facts: Iterable[DocFacts],
+        required_headers: Sequence[str] | None = None,
+        expected_host: str | None = None,
+        api: Api | None = None,
+    ) -> Corpus:
+        """The corpus of documents given by their facts, merged in the order given (no
+        facts: an empty doc set, what the streaming lint checks against first)."""
+        api = api or Api()
+        docs = DocSet(api.profile.new_facts())
+        for one in facts:
+            docs.merge(one)
+        return cls(
+            api=api,
+            required_headers=tuple(required_headers) if required_headers is not None else None,
+            expected_host=expected_host,
+            docs=docs,
+        )
 
     @classmethod
     def build(
@@ -88,68 +258,32 @@ class Corpus:
         api: Api | None = None,
     ) -> Corpus:
         api = api or Api()
-        corpus = cls(
-            api=api,
-            facts=api.profile.new_facts(),
-            required_headers=tuple(required_headers) if required_headers is not None else None,
-            expected_host=expected_host,
+        return cls.from_facts(
+            (DocFacts.of(t, api) for t in tutorials), required_headers, expected_host, api
         )
-        for tutorial in tutorials:
-            corpus.add(tutorial)
-        return corpus
-
-    def add(self, tutorial: Tutorial) -> None:
-        seen_headers: set[tuple[str, str]] = set()
-        seen_fields: set[tuple[str, str]] = set()
-        for step in tutorial.steps:
-            for request in step.requests:
-                host = split_url(request.url)[0]
-                if host:  # a placeholder host counts as one: the doc set's way of naming it
-                    self.hosts[
-                        _PLACEHOLDER_HOST if is_host_placeholder(host) else host.lower()
-                    ] += 1
-                self.requests += 1
-                for name in {h.name.lower() for h in request.headers}:
-                    self.header_usage[name] += 1
-                for header in request.headers:
-                    for name in placeholder_names(header.value):
-                        seen_headers.add((header.name.lower(), name))
-                if request.body is not None and request.body.valid:
-                    for path, value, _ in leaf_strings(request.body.value):
-                        field_name = placeholder_name(value)
-                        if field_name:
-                            seen_fields.add((path, field_name))
-                if self._is_lookup(request):
-                    for response in step.responses:
-                        if response.body is not None and response.body.valid:
-                            self.lookup_ids.update(ids_in(response.body.text))
-        for key, name in seen_headers:
-            self.header_placeholders[key][name] += 1
-        for key, name in seen_fields:
-            self.field_placeholders[key][name] += 1
-        self.facts.add(tutorial)
-
-    def _is_lookup(self, request: CurlRequest) -> bool:
-        lookups = self.api.vocabulary.lookups
-        if request.method != "GET" or not lookups:
-            return False
-        path = split_url(request.url)[1]
-        return any(f"/{name}" in path for name in lookups)
 
 
 def ids_in(text: str) -> set[str]:
     return {m.group().lower() for m in UUID.finditer(text)} | set(HEX_ID.findall(text))
 
 
-def leaf_strings(
-    value: Any, prefix: str = "", where: tuple[str | int, ...] = ()
-) -> Iterator[tuple[str, str, list[str | int]]]:
-    """(dotted.path, string, exact path) for every string leaf; the dotted path omits indexes."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from leaf_strings(item, f"{prefix}.{key}" if prefix else str(key), (*where, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from leaf_strings(item, prefix, (*where, index))
-    elif isinstance(value, str):
-        yield prefix, value, list(where)
+def leaf_strings(value: Any) -> list[tuple[str, str, list[str | int]]]:
+    """(dotted.path, string, exact path) for every string leaf, in document order; the dotted
+    path omits indexes. (A loop with a stack, not recursive generators: every request body of
+    every tutorial goes through here twice.)"""
+    found: list[tuple[str, str, list[str | int]]] = []
+    stack: list[tuple[Any, str, tuple[str | int, ...]]] = [(value, "", ())]
+    while stack:
+        node, prefix, where = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(
+                (item, f"{prefix}.{key}" if prefix else str(key), (*where, key))
+                for key, item in reversed(node.items())
+            )
+        elif isinstance(node, list):
+            stack.extend(
+                (item, prefix, (*where, index)) for index, item in reversed(list(enumerate(node)))
+            )
+        elif isinstance(node, str):
+            found.append((prefix, node, list(where)))
+    return found

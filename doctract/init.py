@@ -76,7 +76,7 @@ def detect(paths: Sequence[str], here: Path) -> Detected:
             continue
     requests = [r for t in tutorials for step in t.steps for r in step.requests]
     found.documents, found.requests = len(tutorials), len(requests)
-    found.host = Corpus.build(tutorials).usual_host
+    found.host = Corpus.build(tutorials).docs.usual_host()
     found.auth_headers = _auth_headers(requests)
     extra_hosts = frozenset({found.host}) if found.host else frozenset()
     for found_file in _openapi_files(here):

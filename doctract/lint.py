@@ -1,29 +1,29 @@
-"""The lint job: find documents, extract them, run every selected rule, collect findings."""
+"""The lint job: find documents, then read, extract and check them one at a time (on every
+core), gathering the doc set's facts as it goes; findings in a deterministic order."""
 
 from __future__ import annotations
 
 import fnmatch
-import gc
 import os
-import stat
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from doctract.api import Api
-from doctract.budget import BudgetExceeded, time_budget
 from doctract.checks import RULES
 from doctract.checks.registry import Hit, rule
 from doctract.config import Config
-from doctract.corpus import Corpus
-from doctract.extractors import extract
+from doctract.corpus import Corpus, DocSet
 from doctract.findings import Finding, Severity
-from doctract.fingerprints import fingerprints
-from doctract.lines import position
+from doctract.fingerprints import hashes
+from doctract.lint_file import Checker, Outcome, Task, over_budget
 from doctract.model import Pos, Tutorial
+from doctract.pool import collector_paused, ordered_map, workers_for
 from doctract.profile import load_profile
+from doctract.questions import Ledger
+from doctract.reading import file_error, read_document
 from doctract.rule_ids import INTERNAL_ERROR, READ_ERROR, TIME_BUDGET_EXCEEDED
 
 if TYPE_CHECKING:
@@ -98,110 +98,10 @@ def discover(paths: Sequence[str], config: Config) -> tuple[list[str], list[Find
 
 
 def _excluded(path: str, config: Config) -> bool:
+    if not config.exclude:
+        return False  # (a Path per file would intern every name for the process's life)
     posix = Path(path).as_posix()
     return any(fnmatch.fnmatch(posix, pattern) for pattern in config.exclude)
-
-
-class _NotRegular(Exception):
-    pass
-
-
-class _TooLarge(Exception):
-    def __init__(self, size: int, limit: int) -> None:
-        super().__init__(size, limit)
-        self.size = size
-        self.limit = limit
-
-
-_CHUNK = 1 << 20
-
-
-def _read_regular(path: str, max_size: int | None) -> bytes:
-    """Open without blocking (a FIFO would wait for a writer), check the opened file is regular,
-    then read in chunks up to max_size + 1 bytes: a file growing, or lying about its size, still
-    stops at the limit."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _NotRegular
-        if max_size is not None and info.st_size > max_size:
-            raise _TooLarge(info.st_size, max_size)
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        limit = None if max_size is None else max_size + 1
-        chunks: list[bytes] = []
-        total = 0
-        while limit is None or total < limit:
-            want = _CHUNK if limit is None else min(_CHUNK, limit - total)
-            chunk = os.read(fd, want)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-        if max_size is not None and total > max_size:
-            raise _TooLarge(total, max_size)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def read_document(path: str, max_size: int | None = None) -> tuple[str | None, Finding | None]:
-    """The text of a document: only a regular file (after links are resolved) is read, never a
-    FIFO, device or socket, and never more than max_size + 1 bytes whatever size it reports."""
-    try:
-        data = _read_regular(path, max_size)
-    except _NotRegular:
-        return None, file_error(
-            READ_ERROR,
-            path,
-            "cannot read the file: not a regular file (a FIFO, device or socket)",
-            "lint documents only; exclude it in the configuration",
-        )
-    except _TooLarge as exc:
-        return None, file_error(
-            READ_ERROR,
-            path,
-            f"the file is {exc.size / 2**20:.1f} MB, over the {exc.limit / 2**20:g} MB limit",
-            "split it, or raise max-file-size in the configuration",
-        )
-    except OSError as exc:
-        return None, Finding(
-            READ_ERROR,
-            Severity.ERROR,
-            path,
-            1,
-            1,
-            f"cannot read the file: {exc.strerror or exc}",
-            "",
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        prefix = data[: exc.start].decode("utf-8-sig", "replace")
-        line = position(prefix, len(prefix))[0]
-        col = exc.start - max(data.rfind(b"\n", 0, exc.start), data.rfind(b"\r", 0, exc.start))
-        return None, Finding(
-            READ_ERROR,
-            Severity.ERROR,
-            path,
-            line,
-            col,
-            "the file is not UTF-8 text",
-            "save it as UTF-8",
-        )
-    if "\x00" in text:
-        line = position(text, text.index("\x00"))[0]
-        return None, Finding(
-            READ_ERROR,
-            Severity.ERROR,
-            path,
-            line,
-            1,
-            "the file contains NUL bytes: it is binary, not a document",
-            "",
-        )
-    return text, None
 
 
 def api_of(config: Config) -> Api:
@@ -222,139 +122,25 @@ def _matches(rule_id: str, patterns: Iterable[str]) -> bool:
     return any(rule_id == p or fnmatch.fnmatch(rule_id, p) for p in patterns)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a batch.
-
-    Extraction allocates many small acyclic objects that all live until the end of the run;
-    the collector would rescan them again and again (about 15% of lint time on 1,000 docs).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def lint_documents(
     documents: Sequence[tuple[str, str]],
     config: Config,
     extra: Sequence[Finding] = (),
     report: Collection[str] | None = None,
     progress: LintProgress | None = None,
+    jobs: int | None = None,
 ) -> LintResult:
     """Lint documents given as (path, text): the pure core of the lint job.
 
     With `report`, only those paths are checked and reported; the other documents only feed
     the cross-document facts (published schemas, conventions) the checks compare against.
-    `progress` hears of each file read and checked (doctract.output.progress, on stderr).
+    `progress` hears of each file checked (doctract.output.progress, on stderr). `jobs`:
+    processes at most (None: every available core; see doctract.pool).
     """
-    with _collector_paused():
-        try:
-            return _lint_documents(documents, config, extra, report, progress)
-        finally:
-            if progress is not None:
-                progress.stop()
-
-
-def _lint_documents(
-    documents: Sequence[tuple[str, str]],
-    config: Config,
-    extra: Sequence[Finding],
-    report: Collection[str] | None,
-    progress: LintProgress | None = None,
-) -> LintResult:
-    findings: list[Finding] = list(extra)
-    tutorials: list[Tutorial] = []
-    api = api_of(config)
-    if progress is not None:
-        progress.stage("reading", len(documents))
-    for path, text in documents:
-        if progress is not None:
-            progress.advance()
-        try:
-            with time_budget(config.time_budget):
-                tutorials.append(extract(path, text))
-        except BudgetExceeded:
-            findings.append(over_budget(path, "reading", config.time_budget))
-        except Exception as exc:  # a bug in doctract must not lose the other files
-            findings.append(_internal(path, "extraction", exc))
-    corpus = Corpus.build(tutorials, config.required_headers, config.host, api)
-    rules = [RULES[r] for r in active_rules(config)]
-    collectors = [r for r in rules if r.collect is not None]
-    for tutorial in tutorials if collectors else ():
-        try:
-            with time_budget(config.time_budget):
-                for current in collectors:
-                    try:
-                        current.collect(tutorial, corpus)  # type: ignore[misc]
-                    except Exception as exc:
-                        findings.append(_internal(tutorial.path, f"rule {current.id}", exc))
-        except BudgetExceeded:
-            findings.append(over_budget(tutorial.path, "checking", config.time_budget))
-    if progress is not None:
-        checking = [t for t in tutorials if report is None or t.path in report]
-        progress.stage("checking", len(checking))
-    for tutorial in tutorials:
-        if report is not None and tutorial.path not in report:
-            continue
-        if progress is not None:
-            progress.advance()
-        found: list[Finding] = []
-        try:
-            with time_budget(config.time_budget):
-                for current in rules:
-                    try:
-                        found.extend(current.run(tutorial, corpus))
-                    except Exception as exc:
-                        found.append(_internal(tutorial.path, f"rule {current.id}", exc))
-        except BudgetExceeded:
-            found.append(over_budget(tutorial.path, "checking", config.time_budget))
-        findings.extend(_drop_superseded(found))
-    selected = set(active_rules(config))
-    kept = [f for f in findings if f.rule in selected]
-    kept = list(dict.fromkeys(kept))
-    kept.sort(key=lambda f: f.sort_key)
-    checked = len(documents) if report is None else len(set(report))
-    return LintResult(
-        tuple(kept),
-        checked + sum(1 for f in extra),
-        fingerprints(kept, dict(documents)),
-    )
-
-
-def file_error(rule: str, path: str, message: str, hint: str) -> Finding:
-    """A finding about a whole file (at its first line), for the file-level rules."""
-    return Finding(rule, Severity.ERROR, path, 1, 1, message, hint)
-
-
-def over_budget(path: str, stage: str, seconds: float) -> Finding:
-    return file_error(
-        TIME_BUDGET_EXCEEDED,
-        path,
-        f"doctract stopped {stage} the file after its time budget of {seconds:g} s",
-        "simplify or split the file, or raise time-budget in the configuration",
-    )
-
-
-def _internal(path: str, where: str, exc: Exception) -> Finding:
-    return file_error(
-        INTERNAL_ERROR,
-        path,
-        f"doctract failed in {where}: {type(exc).__name__}: {exc}",
-        "please report this with the document",
-    )
-
-
-def _drop_superseded(found: list[Finding]) -> list[Finding]:
-    """A specific finding hides generic ones at the same line (one defect, one message)."""
-    covered: set[tuple[str, int]] = set()
-    for finding in found:
-        for other in RULES[finding.rule].supersedes:
-            covered.add((other, finding.line))
-    return [f for f in found if (f.rule, f.line) not in covered]
+    wanted = None if report is None else set(report)
+    tasks = [(path, text, wanted is None or path in wanted) for path, text in documents]
+    checked = len(documents) if wanted is None else len(wanted)
+    return _lint(tasks, config, extra, checked, progress, jobs)
 
 
 def lint_paths(
@@ -363,36 +149,122 @@ def lint_paths(
     changed: set[str] | None = None,
     discovered: tuple[list[str], list[Finding]] | None = None,
     progress: LintProgress | None = None,
+    jobs: int | None = None,
 ) -> LintResult:
     """Lint the documents under `paths`; with `changed` (absolute paths, see
     doctract.changes), only the changed documents and those depending on them. `discovered`:
-    what `discover(paths, config)` returned, when the caller has it already."""
+    what `discover(paths, config)` returned, when the caller has it already. Each file is read
+    where it is checked, one at a time."""
     files, problems = discovered if discovered is not None else discover(paths, config)
-    documents: dict[str, str] = {}
-    unreadable: dict[str, Finding] = {}
-    for path in files:
-        text, problem = read_document(path, config.max_file_size)
-        if problem is not None:
-            unreadable[path] = problem
-        elif text is not None:
-            documents[path] = text
     if changed is None:
-        return lint_documents(
-            list(documents.items()), config, [*problems, *unreadable.values()], None, progress
-        )
+        everything: list[Task] = [(path, None, True) for path in files]
+        return _lint(everything, config, problems, len(files), progress, jobs)
     from doctract.changes import scope
 
-    chosen = scope(files, changed, documents, config.time_budget, api_of(config))
-    wanted = set(chosen.report)
-    read = [p for p in [*chosen.report, *chosen.context] if p in documents]
-    extra = [*problems, *(unreadable[p] for p in chosen.report if p in unreadable)]
-    return lint_documents(
-        [(p, documents[p]) for p in read],
-        config,
-        extra,
-        [p for p in wanted if p in documents],
-        progress,
-    )
+    chosen = scope(files, changed, config.max_file_size, config.time_budget, api_of(config), jobs)
+    tasks: list[Task] = [(p, None, True) for p in chosen.report]
+    tasks += [(p, None, False) for p in chosen.context]
+    return _lint(tasks, config, problems, len(set(chosen.report)), progress, jobs)
 
 
-__all__ = ["LintResult", "Pos", "discover", "lint_documents", "lint_paths", "read_document"]
+def _lint(
+    tasks: Sequence[Task],
+    config: Config,
+    extra: Sequence[Finding],
+    checked: int,
+    progress: LintProgress | None,
+    jobs: int | None,
+) -> LintResult:
+    """Check every document against an empty doc set while gathering the doc set's facts
+    (recording the questions each asks), then check again those the whole doc set answers
+    otherwise (doctract.questions). The findings, facts and questions of a document are all
+    this process keeps of it."""
+    with collector_paused():
+        return _lint_paused(tasks, config, extra, checked, progress, jobs)
+
+
+def _lint_paused(
+    tasks: Sequence[Task],
+    config: Config,
+    extra: Sequence[Finding],
+    checked: int,
+    progress: LintProgress | None,
+    jobs: int | None,
+) -> LintResult:
+    api = api_of(config)
+    rules = active_rules(config)
+    first = Corpus.from_facts((), config.required_headers, config.host, api)
+    docs = DocSet(api.profile.new_facts())
+    ledger = Ledger()
+    found: dict[int, tuple[tuple[Finding, ...], tuple[str, ...]]] = {}
+    setup = partial(_checker, config, first, rules, True)
+    try:
+        with ordered_map(setup, tasks, workers_for(len(tasks), jobs)) as results:
+            for index, outcome in enumerate(_counted(results, progress, "checking", len(tasks))):
+                if outcome.facts is not None:
+                    docs.merge(outcome.facts)
+                ledger.record(outcome.asked)
+                if outcome.findings:
+                    found[index] = (outcome.findings, outcome.lines)
+        final = Corpus(api, first.required_headers, first.expected_host, docs)
+        again = ledger.answered_otherwise(first, final)
+        if again and progress is not None:
+            progress.stop()  # its thread ends before another pool forks
+        setup = partial(_checker, config, final, rules, False)
+        redo = [tasks[i] for i in again]
+        with ordered_map(setup, redo, workers_for(len(redo), jobs)) as results:
+            for index, outcome in zip(
+                again, _counted(results, progress, "checking again", len(again)), strict=True
+            ):
+                found[index] = (outcome.findings, outcome.lines)
+    finally:
+        if progress is not None:
+            progress.stop()
+    return _result(extra, [found[i] for i in sorted(found)], set(rules), checked)
+
+
+def _counted(
+    results: Iterator[Outcome], progress: LintProgress | None, stage: str, total: int
+) -> Iterator[Outcome]:
+    """The results, each told to `progress` (started here: after the pool, so that no thread
+    of ours is forked)."""
+    if progress is None or not total:
+        yield from results
+        return
+    progress.stage(stage, total)
+    for outcome in results:
+        progress.advance()
+        yield outcome
+
+
+def _checker(
+    config: Config, corpus: Corpus, rules: list[str], record: bool
+) -> Callable[[Task], Outcome]:
+    return Checker(config, corpus, rules, record).check
+
+
+def _result(
+    extra: Sequence[Finding],
+    per_document: Sequence[tuple[tuple[Finding, ...], tuple[str, ...]]],
+    selected: set[str],
+    checked: int,
+) -> LintResult:
+    """Findings in path, line, column and rule order (as found where those tie), each once,
+    with their fingerprints."""
+    lines: dict[Finding, str] = {f: "" for f in extra if f.rule in selected}
+    for findings, texts in per_document:
+        lines.update(zip(findings, texts, strict=True))
+    kept = sorted(lines, key=lambda f: f.sort_key)
+    return LintResult(tuple(kept), checked + len(extra), hashes(kept, [lines[f] for f in kept]))
+
+
+__all__ = [
+    "LintResult",
+    "Pos",
+    "discover",
+    "file_error",
+    "lint_documents",
+    "lint_paths",
+    "over_budget",
+    "read_document",
+]

@@ -95,9 +95,13 @@ class CurlRequest:
 
     def header(self, name: str) -> Header | None:
         wanted = name.lower()
-        return next(
-            (h for h in (*self.headers, *self.implied_headers) if h.name.lower() == wanted), None
-        )
+        for header in self.headers:
+            if header.name.lower() == wanted:
+                return header
+        for header in self.implied_headers:
+            if header.name.lower() == wanted:
+                return header
+        return None
 
 
 @dataclass(frozen=True, slots=True)

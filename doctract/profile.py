@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol
@@ -31,9 +32,15 @@ class ProfileError(DoctractError):
 
 
 class Facts(Protocol):
-    """Cross-document facts a profile's rules compare against, gathered tutorial by tutorial."""
+    """Cross-document facts a profile's rules compare against, gathered tutorial by tutorial.
+
+    The lint gathers one document's facts where it reads the document (maybe in another
+    process: they must pickle) and merges them in document order, so `merge` must give what
+    `add` would have given for the documents in that order."""
 
     def add(self, tutorial: Tutorial) -> None: ...
+
+    def merge(self, other: Facts) -> None: ...
 
     def published_ids(self) -> set[str]:
         """Ids whose definition (a schema) one of the documents publishes."""
@@ -42,6 +49,9 @@ class Facts(Protocol):
 
 class NoFacts:
     def add(self, tutorial: Tutorial) -> None:
+        return None
+
+    def merge(self, other: Facts) -> None:
         return None
 
     def published_ids(self) -> set[str]:
@@ -73,12 +83,17 @@ class Profile:
     def collection_in_text(self, text: str) -> str | None:
         """The collection a heading talks about ("Publish your draft source connection"):
         the longest phrase wins ("source connection" beats "connection")."""
-        found, best = None, -1
-        for pattern, collection in self.collection_phrases:
-            for m in pattern.finditer(text):
-                if len(m.group()) > best:
-                    best, found = len(m.group()), collection
-        return found
+        return _collection_in_text(self.collection_phrases, text)
+
+
+@lru_cache(maxsize=1024)  # headings repeat across a doc set
+def _collection_in_text(phrases: tuple[tuple[re.Pattern[str], str], ...], text: str) -> str | None:
+    found, best = None, -1
+    for pattern, collection in phrases:
+        for m in pattern.finditer(text):
+            if len(m.group()) > best:
+                best, found = len(m.group()), collection
+    return found
 
 
 GENERIC = Profile()

@@ -25,16 +25,20 @@ _HOST_LEAD = re.compile(
 
 def placeholder_names(text: str) -> list[str]:
     """Names of the `{NAME}` (or `{{NAME}}`) placeholders in a text, in order."""
+    if "{" not in text:  # most values have none: no need to run the expression
+        return []
     return [a or b for a, b in PLACEHOLDER.findall(text)]
 
 
 def placeholder_name(text: str) -> str | None:
     """The name when the whole text is one placeholder."""
+    if not text.startswith("{"):
+        return None
     m = PLACEHOLDER.fullmatch(text)
     return (m.group(1) or m.group(2)) if m else None
 
 
-@lru_cache(maxsize=16384)  # every rule asks again about the same URLs
+@lru_cache(maxsize=2048)  # every rule asks again about a document's URLs (a few documents' worth)
 def split_url(url: str) -> tuple[str, str, str]:
     """(host, path, query) of a documented URL; tolerant of placeholders and missing schemes."""
     text = url.strip()
@@ -66,17 +70,19 @@ def segments(path: str) -> list[str]:
     return [s for s in path.split("/") if s]
 
 
-def query_pairs(query: str) -> list[tuple[str, str]]:
-    """`a=1&property=name=="X"` -> [("a", "1"), ("property", 'name=="X"')], percent-decoded."""
+@lru_cache(maxsize=1024)  # several rules read the same query
+def query_pairs(query: str) -> tuple[tuple[str, str], ...]:
+    """`a=1&property=name=="X"` -> (("a", "1"), ("property", 'name=="X"')), percent-decoded."""
     pairs = []
     for part in query.split("&"):
         if not part:
             continue
         key, _, value = part.partition("=")
         pairs.append((unquote(key), unquote(value)))
-    return pairs
+    return tuple(pairs)
 
 
+@lru_cache(maxsize=1024)
 def template_regex(template: str) -> re.Pattern[str]:
     """A regex matching a value in which each `{PLACEHOLDER}` stands for any text."""
     out = []
@@ -90,7 +96,12 @@ def template_regex(template: str) -> re.Pattern[str]:
 
 
 def is_placeholder(text: str) -> bool:
-    return bool(ANY_PLACEHOLDER.fullmatch(text.strip()))
+    text = text.strip()
+    # every form starts with one of these: `{X}`, `<x>`, `$X`, `YOUR_X`, `MY_X`
+    return text[:1] in _PLACEHOLDER_STARTS and bool(ANY_PLACEHOLDER.fullmatch(text))
+
+
+_PLACEHOLDER_STARTS = frozenset("{<$YM")
 
 
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from doctract.urls import HEX_ID, UUID, is_placeholder, segments
 
+_KEPT = 1024  # answers kept (a few documents' paths and fields: memory stays flat)
 _ID_SUFFIX = re.compile(r"^(?P<stem>.+?)(?:Ids?|_ids?|_uids?|Uids?)$")
 
 
@@ -23,8 +24,25 @@ class Vocabulary:
     id_fields: Mapping[str, str] = field(default_factory=dict)  # body field -> collection
     lookups: frozenset[str] = frozenset()  # collections whose GETs publish ids
 
-    def collections_in_path(self, path: str) -> list[tuple[str, str | None]]:
-        """[(collection, id-or-None)] for each collection segment of a path."""
+    # answers kept per path and per field name: every id rule asks again about each URL
+    _paths: dict[str, tuple[tuple[str, str | None], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _fields: dict[str, str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def collections_in_path(self, path: str) -> tuple[tuple[str, str | None], ...]:
+        """((collection, id-or-None), ...) for each collection segment of a path."""
+        known = self._paths
+        found = known.get(path)
+        if found is None:
+            if len(known) >= _KEPT:
+                known.clear()
+            found = known[path] = tuple(self._collections_in_path(path))
+        return found
+
+    def _collections_in_path(self, path: str) -> list[tuple[str, str | None]]:
         segs = segments(path)
         found: list[tuple[str, str | None]] = []
         for i, seg in enumerate(segs):
@@ -43,6 +61,14 @@ class Vocabulary:
 
     def collection_of_field(self, key: str) -> str | None:
         """The collection whose ids a body field holds (`flowId`, `sourceConnectionIds`)."""
+        known = self._fields
+        if key not in known:
+            if len(known) >= _KEPT:
+                known.clear()
+            known[key] = self._collection_of_field(key)
+        return known[key]
+
+    def _collection_of_field(self, key: str) -> str | None:
         if key in self.id_fields:
             return self.id_fields[key]
         singular = key[:-1] if key.endswith(("Ids", "_ids", "_uids", "Uids")) else key

@@ -139,7 +139,7 @@ def _extracted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(Path(path).name)
         return original(path, text)
 
-    monkeypatch.setattr("doctract.lint.extract", counting)
+    monkeypatch.setattr("doctract.lint_file.extract", counting)
     monkeypatch.setattr("doctract.changes.extract", counting)
     return seen
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from doctract.checks.registry import Hit, rule
 from doctract.contract import Operation, Target
-from doctract.corpus import Corpus
+from doctract.corpus import Corpus, DocSet
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import CurlRequest, JsonDoc, Step, Tutorial
@@ -58,30 +58,36 @@ class Violation:
 
 
 Producer = Callable[[Tutorial, Corpus], Iterator[Violation]]
-_DISPUTES = "contract-disputes"
 DISPUTED_BY = 2  # documents that make the same claim against the contract
 
 
-def _collector(rule_id: str, producer: Producer) -> Callable[[Tutorial, Corpus], None]:
-    def collect(tutorial: Tutorial, corpus: Corpus) -> None:
-        disputes = corpus.rule_facts.setdefault(_DISPUTES, {})
-        found = list(producer(tutorial, corpus))
-        corpus.rule_facts.setdefault(rule_id, {})[tutorial.path] = found
-        for violation in found:
-            disputes.setdefault(violation.signature, set()).add(tutorial.path)
+def _violations(rule_id: str, producer: Producer, tutorial: Tutorial, corpus: Corpus) -> list[Any]:
+    """The tutorial's violations of one rule, found once for its `collect` and its check."""
+    return corpus.memo(tutorial, rule_id, lambda: list(producer(tutorial, corpus)))
+
+
+def _collector(rule_id: str, producer: Producer) -> Callable[[Tutorial, Corpus], Iterator[Any]]:
+    def collect(tutorial: Tutorial, corpus: Corpus) -> Iterator[Any]:
+        """What the document claims against the contract (its violations' signatures)."""
+        for violation in _violations(rule_id, producer, tutorial, corpus):
+            yield violation.signature
 
     return collect
+
+
+def agreeing(docs: DocSet, signature: Hashable) -> int:
+    """How many documents make this claim against the contract, when that is enough to doubt
+    the contract (else 0: a question whose answer changes only where the finding does)."""
+    count = docs.claims[signature]
+    return count if count >= DISPUTED_BY else 0
 
 
 def _report(rule_id: str, producer: Producer, tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     """The violations as findings; one that several documents make alike is softened to info:
     docs that agree with each other against the contract point at the contract."""
-    cached = corpus.rule_facts.get(rule_id, {}).pop(tutorial.path, None)
-    found = cached if cached is not None else list(producer(tutorial, corpus))
-    disputes = corpus.rule_facts.get(_DISPUTES, {})
-    for violation in found:
-        docs = len(disputes.get(violation.signature, ()))
-        if docs >= DISPUTED_BY:
+    for violation in _violations(rule_id, producer, tutorial, corpus):
+        docs = corpus.ask(agreeing, violation.signature)
+        if docs:
             hit = violation.hit
             yield replace(
                 hit,
@@ -133,7 +139,6 @@ def _unknown(
     where = request.url_pos if request is not None else pos
     match = target.match
     name = target.contract.name
-    shape = (method, _shape(target.path))
     if match is None:
         close = target.contract.router.closest(target.path)
         hit = Hit(
@@ -141,7 +146,7 @@ def _unknown(
             f"no operation of {name} matches {method} {path}",
             f"did you mean {close}?" if close else "check the path against the API reference",
         )
-        yield Violation(hit, ("unknown-path", *shape))
+        yield Violation(hit, ("unknown-path", method, _shape(target.path)))
     elif match.operation is None:
         allowed = ", ".join(match.allowed)
         hit = Hit(
@@ -246,6 +251,8 @@ def _json_text(value: Any) -> str:
 
 def _request_of(step: Step, corpus: Corpus) -> tuple[CurlRequest, Target] | None:
     """The one request a step's response examples answer (None when that is unclear)."""
+    if not step.requests:
+        return None
     found = [(r, t) for r in step.requests if (t := _target(r, corpus)) is not None and t.operation]
     ops = {t.operation.label for _, t in found if t.operation is not None}
     return found[0] if found and len(ops) == 1 else None

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from doctract.checks.registry import Hit, rule
-from doctract.corpus import Corpus, ids_in
+from doctract.corpus import Corpus, DocSet, ids_in
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import CurlRequest, JsonDoc, Pos, Step, Tutorial
@@ -45,41 +45,48 @@ class IdRef:
         return locate(doc, path)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Trail:
-    """What the reader has seen so far: ids produced, entities created, latest etags."""
+    """What the reader has seen before a step: ids produced, entities created, latest etags.
+    Each step gives a new trail (`after`), so the trails of a walk can be kept and shared."""
 
-    produced: set[str] = field(default_factory=set)
-    created: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    produced: frozenset[str] = frozenset()
+    created: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     etags: dict[str, tuple[str, JsonDoc]] = field(default_factory=dict)
 
-    vocabulary: Vocabulary = field(default_factory=Vocabulary)
-
-    def learn(self, step: Step) -> None:
-        self.produced |= _ids(step.prose)
+    def after(self, step: Step, vocabulary: Vocabulary) -> Trail:
+        produced = set(self.produced)
+        produced |= _ids(step.prose)
         for table in step.tables:
             for row in table.rows:
-                self.produced |= _ids(" ".join(row.cells))
+                produced |= _ids(" ".join(row.cells))
+        created = self.created
+        etags = self.etags
+        collection: str | None = None
+        looked_up = False  # the step's created collection, found for its first entity
         for response in step.responses:
             body = response.body
             if body is None or not body.valid:
                 continue
-            self.produced |= _ids(body.text)
+            produced |= _ids(body.text)
             entity = _entity_of(body.value)
             if entity is None:
                 continue
             entity_id, etag = entity
-            created = _created_collection(step, self.vocabulary)
+            if not looked_up:
+                collection, looked_up = _created_collection(step, vocabulary), True
             acted_on = any(entity_id in r.url.lower() for r in step.requests)
-            if created and entity_id and not acted_on:  # an action answers with its entity
-                self.created.setdefault(created, []).append((entity_id, response.pos.line))
+            if collection and entity_id and not acted_on:  # an action answers with its entity
+                made = (*created.get(collection, ()), (entity_id, response.pos.line))
+                created = {**created, collection: made}
             if entity_id and etag:
-                self.etags[entity_id] = (etag, body)
+                etags = {**etags, entity_id: (etag, body)}
+        return Trail(frozenset(produced), created, etags)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)  # a few documents' texts: memory stays flat on large doc sets
 def _ids(text: str) -> frozenset[str]:
-    """The ids in a text; each rule walks the tutorial again, so they are found once."""
+    """The ids in a text (a query, a prose block), found once for the rules that ask."""
     return frozenset(ids_in(text))
 
 
@@ -164,11 +171,34 @@ def _body_refs(
             yield from _body_refs(doc, item, [*path, index], vocabulary)
 
 
-def _walk(tutorial: Tutorial, vocabulary: Vocabulary) -> Iterator[tuple[Step, Trail]]:
-    trail = Trail(vocabulary=vocabulary)
-    for step in tutorial.steps:
-        yield step, trail
-        trail.learn(step)
+def _walk(tutorial: Tutorial, corpus: Corpus) -> list[tuple[Step, Trail]]:
+    """Each step with what the reader has seen before it; walked once for the five rules."""
+
+    def walk() -> list[tuple[Step, Trail]]:
+        vocabulary = corpus.api.vocabulary
+        trail = Trail()
+        steps = []
+        for step in tutorial.steps:
+            steps.append((step, trail))
+            trail = trail.after(step, vocabulary)
+        return steps
+
+    return corpus.memo(tutorial, "ids.walk", walk)
+
+
+def _references(request: CurlRequest, tutorial: Tutorial, corpus: Corpus) -> list[IdRef]:
+    """The ids a request uses (found once per tutorial for the rules that follow them)."""
+
+    def every() -> dict[int, list[IdRef]]:
+        vocabulary = corpus.api.vocabulary
+        return {
+            id(request): list(references(request, vocabulary))
+            for step in tutorial.steps
+            for request in step.requests
+        }
+
+    refs: dict[int, list[IdRef]] = corpus.memo(tutorial, "ids.references", every)
+    return refs[id(request)]
 
 
 @rule(ID_NOT_FROM_EARLIER_STEP, Severity.WARNING)
@@ -195,13 +225,18 @@ def id_unknown(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             yield hit
 
 
-def _id_hits(tutorial: Tutorial, corpus: Corpus) -> Iterator[tuple[Hit | None, Hit | None]]:
+def _id_hits(tutorial: Tutorial, corpus: Corpus) -> list[tuple[Hit | None, Hit | None]]:
+    return corpus.memo(tutorial, "ids.hits", lambda: list(_find_id_hits(tutorial, corpus)))
+
+
+def _find_id_hits(tutorial: Tutorial, corpus: Corpus) -> Iterator[tuple[Hit | None, Hit | None]]:
     seen: set[str] = set()
-    vocabulary = corpus.api.vocabulary
-    for step, trail in _walk(tutorial, vocabulary):
+    for step, trail in _walk(tutorial, corpus):
         for request in step.requests:
-            for ref in references(request, vocabulary):
-                if ref.id in seen or ref.id in trail.produced or ref.id in corpus.lookup_ids:
+            for ref in _references(request, tutorial, corpus):
+                if ref.id in seen or ref.id in trail.produced:
+                    continue
+                if corpus.ask(DocSet.looked_up, ref.id):
                     continue
                 seen.add(ref.id)
                 created = trail.created.get(ref.collection or "")
@@ -241,14 +276,14 @@ def id_wrong_collection(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     templates (and the profile's id fields).
     """
     vocabulary = corpus.api.vocabulary
-    for step, trail in _walk(tutorial, vocabulary):
+    for step, trail in _walk(tutorial, corpus):
         made_in = {
             entity_id: (collection, line)
             for collection, made in trail.created.items()
             for entity_id, line in made
         }
         for request in step.requests:
-            for ref in references(request, vocabulary):
+            for ref in _references(request, tutorial, corpus):
                 origin = made_in.get(ref.id)
                 if ref.collection is None or origin is None or origin[0] == ref.collection:
                     continue
@@ -291,7 +326,7 @@ def if_match_stale(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     Following the steps, the API answers 412 Precondition Failed.
     """
     vocabulary = corpus.api.vocabulary
-    for step, trail in _walk(tutorial, vocabulary):
+    for step, trail in _walk(tutorial, corpus):
         for request in step.requests:
             header = request.header("If-Match")
             if header is None:
@@ -318,7 +353,7 @@ def etag_unchanged(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     Every write gives an entity a new etag; a response example that repeats the old one was
     copied, and readers who reuse it in If-Match get 412.
     """
-    for step, trail in _walk(tutorial, corpus.api.vocabulary):
+    for step, trail in _walk(tutorial, corpus):
         writes = [
             r
             for r in step.requests

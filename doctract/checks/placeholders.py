@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from doctract.checks.registry import Hit, rule
-from doctract.corpus import Corpus, leaf_strings
+from doctract.corpus import Corpus, DocSet, leaf_strings
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import Pos, Tutorial
@@ -58,7 +57,7 @@ def placeholder_inconsistent(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit
             for header in request.headers:
                 for name in placeholder_names(header.value):
                     key = header.name.lower()
-                    hit = _minority(corpus.header_placeholders.get(key), name)
+                    hit = corpus.ask(DocSet.usual_placeholder, "header", key, name)
                     if hit and (key, name) not in reported:
                         reported.add((key, name))
                         yield _hit(header.pos, f"header {header.name}", name, hit)
@@ -68,19 +67,10 @@ def placeholder_inconsistent(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit
                 field_name = placeholder_name(value)
                 if not field_name:
                     continue
-                hit = _minority(corpus.field_placeholders.get(path), field_name)
+                hit = corpus.ask(DocSet.usual_placeholder, "field", path, field_name)
                 if hit and (path, field_name) not in reported:
                     reported.add((path, field_name))
                     yield _hit(locate(request.body, where), f"field {path}", field_name, hit)
-
-
-def _minority(counts: Counter[str] | None, name: str) -> tuple[str, int] | None:
-    if not counts:
-        return None
-    best, best_count = counts.most_common(1)[0]
-    if best != name and best_count >= 2 and best_count > counts[name]:
-        return best, best_count
-    return None
 
 
 def _hit(pos: Pos, what: str, name: str, usual: tuple[str, int]) -> Hit:

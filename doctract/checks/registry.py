@@ -1,13 +1,16 @@
 """The one registry of rules: id, default severity, docs, and the plain function that checks.
 
 A check is `check(tutorial, corpus) -> Iterable[Hit]`; the registry turns hits into findings.
-Tutorial-local rules ignore the corpus; cross-document rules read the facts it gathered.
+Tutorial-local rules ignore the corpus; cross-document rules read the facts it gathered, only
+through `corpus.ask` (see doctract.corpus). A rule's `collect` hook says what a document claims
+(hashable values); the doc set counts the documents making each claim (`DocSet.claims`), before
+any check reads it. A `collect` hook gathers facts: it must not ask the doc set.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,8 +31,8 @@ class Hit:
 
 
 Check = Callable[[Tutorial, "Corpus"], Iterable[Hit]]
-# gathers what a rule needs from the whole doc set, tutorial by tutorial, before any check runs
-Collect = Callable[[Tutorial, "Corpus"], None]
+# what one document claims, counted across the doc set before any check reads the counts
+Collect = Callable[[Tutorial, "Corpus"], Iterable[Hashable]]
 
 
 @dataclass(frozen=True, slots=True)

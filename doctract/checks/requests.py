@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from doctract.checks.registry import Hit, rule
 from doctract.contract import Credential, Operation, Target
-from doctract.corpus import Corpus
+from doctract.corpus import Corpus, DocSet
 from doctract.findings import Severity
 from doctract.model import CurlRequest, Tutorial
 from doctract.rule_ids import CURL_UNBALANCED_QUOTE, HOST_MISMATCH, MISSING_HEADER
@@ -78,7 +78,12 @@ def needs(request: CurlRequest, corpus: Corpus) -> list[Need]:
         target = corpus.resolve(request.method, request.url)
         if target is not None:
             found += _contract_needs(request, target, examples)
-        elif not corpus.api.contracts and corpus.mostly_sent("authorization"):
+        elif (
+            not corpus.api.contracts
+            and request.header("authorization") is None
+            and "authorization" not in {m.lower() for m in request.malformed}
+            and corpus.ask(DocSet.mostly_sent, "authorization")
+        ):  # asked only where the answer can make a finding
             found.append(
                 Need(
                     "Authorization",
@@ -158,20 +163,34 @@ def host_mismatch(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     `host` is configured: then every other host is. Without it, the usual host is the most
     common request host across all linted docs.
     """
-    usual = corpus.expected_host or corpus.usual_host
-    if usual is None:
-        return
+    expected = corpus.expected_host
     for step in tutorial.steps:
         for request in step.requests:
-            host = split_url(request.url)[0].lower()
-            if not host or host == usual or is_host_placeholder(split_url(request.url)[0]):
+            written = split_url(request.url)[0]
+            host = written.lower()
+            if not host or host == expected or is_host_placeholder(written):
                 continue
-            internal = any(m in host for m in _INTERNAL_MARKERS)
-            if not internal and not corpus.expected_host and _domain(host) != _domain(usual):
-                continue  # another vendor's service (a webhook, a model API), not a slip
-            kind = "an internal host" if internal else "a host"
+            # with `host` configured every other host is a slip; else the doc set decides
+            usual = expected or corpus.ask(slipped_from, host)
+            if usual is None:
+                continue
+            kind = "an internal host" if _internal(host) else "a host"
             yield Hit(
                 request.url_pos,
                 f"the request goes to {kind} {host}, not to {usual}",
                 f"use https://{usual}",
             )
+
+
+def slipped_from(docs: DocSet, host: str) -> str | None:
+    """The doc set's usual host, when a request to `host` is a slip away from it."""
+    usual = docs.usual_host()
+    if usual is None or host == usual:
+        return None
+    if not _internal(host) and _domain(host) != _domain(usual):
+        return None  # another vendor's service (a webhook, a model API), not a slip
+    return usual
+
+
+def _internal(host: str) -> bool:
+    return any(m in host for m in _INTERNAL_MARKERS)

@@ -21,6 +21,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from doctract.contract.pointers import follow, lookup
+from doctract.contract.quick import Check, quick_check
 from doctract.urls import ANY_PLACEHOLDER
 
 _ROOT = "urn:doctract:contract"
@@ -84,6 +85,9 @@ class Schemas:
         self._registry: Registry[Any] = Registry().with_resource(_ROOT, resource)
         self._document = document
         self._cache: dict[tuple[str, str], Any] = {}
+        self._quick: dict[tuple[str, str], Check | None] = {}
+        # parameter schemas by identity (kept alive here, so an id is never reused)
+        self._values: dict[int, tuple[Any, Any, Check | None]] = {}
         self._verdicts: dict[tuple[str, str, str], list[SchemaError]] = {}
 
     def validator(self, pointer: str, direction: str) -> Any:
@@ -109,8 +113,11 @@ class Schemas:
 
     def errors(self, pointer: str, instance: Any, direction: str) -> list[SchemaError]:
         """Every error of `instance` against the schema at `pointer`, most specific first;
-        an error a placeholder explains is dropped. Doc sets repeat their examples (the same
-        body in every tutorial that creates a thing), so verdicts are kept by content."""
+        an error a placeholder explains is dropped. Most examples are valid, which a quick
+        check tells (doctract.contract.quick); doc sets repeat their examples (the same body
+        in every tutorial that creates a thing), so the other verdicts are kept by content."""
+        if self._accepts(pointer, direction, instance):
+            return []
         try:
             key = (pointer, direction, json.dumps(instance, sort_keys=True))
         except (TypeError, ValueError):
@@ -121,6 +128,13 @@ class Schemas:
                 self._verdicts.clear()  # bounded: a large doc set of unique bodies gains nothing
             found = self._verdicts[key] = self._errors(pointer, instance, direction)
         return found
+
+    def _accepts(self, pointer: str, direction: str, instance: Any) -> bool:
+        key = (pointer, direction)
+        if key not in self._quick:
+            self._quick[key] = quick_check(self.validator(pointer, direction))
+        accepts = self._quick[key]
+        return accepts is not None and accepts(instance)
 
     def _errors(self, pointer: str, instance: Any, direction: str) -> list[SchemaError]:
         try:
@@ -141,11 +155,17 @@ class Schemas:
         into the contract document."""
         if not isinstance(schema, dict):
             return []
-        key = (repr(sorted(schema.items(), key=str)), "value")
-        validator = self._cache.get(key)
-        if validator is None:
-            validator = _VALIDATORS["request"](_rooted(schema), registry=self._registry)
-            self._cache[key] = validator
+        known = self._values.get(id(schema))
+        if known is None or known[0] is not schema:  # the parameter's own schema object
+            key = (repr(sorted(schema.items(), key=str)), "value")
+            validator = self._cache.get(key)
+            if validator is None:
+                validator = _VALIDATORS["request"](_rooted(schema), registry=self._registry)
+                self._cache[key] = validator
+            known = self._values[id(schema)] = (schema, validator, quick_check(validator))
+        _, validator, accepts = known
+        if accepts is not None and accepts(value):
+            return []
         try:
             return [_error(e) for e in validator.iter_errors(value) if not _placeholder_explains(e)]
         except Exception:

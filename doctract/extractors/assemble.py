@@ -96,9 +96,8 @@ class _StepBuilder:
         lang = block.lang
         first = next((sl for sl in lines if sl.text.strip()), lines[0])
         api = _API_FORMAT.match(first.text)
-        nonblank = [sl for sl in lines if sl.text.strip()]
-        if api and len(nonblank) == 1 and (lang in _HTTP_LANGS or lang == "" or
-                                           self.label == "api-format"):
+        if api and sum(1 for sl in lines if sl.text.strip()) == 1 and (
+                lang in _HTTP_LANGS or lang == "" or self.label == "api-format"):
             method, target = api.group(1), api.group(2)
             path, _, query = target.partition("?")
             col = first.column + len(first.text) - len(first.text.lstrip())

@@ -222,6 +222,8 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
             if c.isspace():
                 finish()
                 i += 1
+                while i < n and s[i].isspace():  # the rest of the run ends no other word
+                    i += 1
             elif c == "#" and chars is None:
                 break
             elif c in "'\"":

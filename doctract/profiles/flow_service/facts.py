@@ -12,6 +12,7 @@ from typing import Any
 
 from doctract.extractors.jsonparse import locate
 from doctract.model import CurlRequest, JsonDoc, Pos, Tutorial
+from doctract.profile import Facts
 from doctract.urls import split_url
 
 LOOKUPS = frozenset({"connectionSpecs", "flowSpecs"})
@@ -43,6 +44,15 @@ class SpecFacts:
                 for response in step.responses:
                     if response.body is not None and response.body.valid:
                         self._add_lookup(response.body, tutorial.path)
+
+    def merge(self, other: Facts) -> None:
+        """Another document's facts, added after this one's (a later document's schema for
+        the same spec wins, as with `add`)."""
+        if isinstance(other, SpecFacts):
+            self.auth_specs.update(other.auth_specs)
+            self.source_specs.update(other.source_specs)
+            self.schedule_specs.update(other.schedule_specs)
+            self.transformation_specs.update(other.transformation_specs)
 
     def published_ids(self) -> set[str]:
         ids = {spec_id for spec_id, _ in self.auth_specs}

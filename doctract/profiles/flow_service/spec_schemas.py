@@ -14,7 +14,7 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import SchemaError
 
 from doctract.checks.registry import Hit, rule
-from doctract.corpus import Corpus
+from doctract.corpus import Corpus, DocSet
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import JsonDoc, Tutorial
@@ -33,9 +33,6 @@ def spec_schema_violation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     source connections' `params` against its sourceSpec, flows' `scheduleParams` and
     `transformations[].params` against the flow spec's scheduleSpec and transformationSpecs.
     """
-    facts = corpus.facts
-    if not isinstance(facts, SpecFacts):
-        return
     for step in tutorial.steps:
         for request in step.requests:
             body = request.body
@@ -44,36 +41,48 @@ def spec_schema_violation(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
             if not isinstance(body.value, dict):
                 continue
             path = split_url(request.url)[1].rstrip("/")
-            for where, instance, schema, what in _targets(path, body.value, facts):
+            for where, instance, schema, what in _targets(path, body.value, corpus):
                 yield from _validate(body, where, instance, schema, what)
 
 
+def published(docs: DocSet, kind: str, spec_id: str, name: str = "") -> PublishedSchema | None:
+    """The schema a spec lookup of the doc set publishes: `kind` is auth, source, schedule or
+    transformation; auth and transformation schemas are per name within the spec."""
+    facts = docs.profile
+    if not isinstance(facts, SpecFacts):
+        return None
+    if kind == "auth":
+        return facts.auth_specs.get((spec_id, name))
+    if kind == "transformation":
+        return facts.transformation_specs.get((spec_id, name))
+    return (facts.source_specs if kind == "source" else facts.schedule_specs).get(spec_id)
+
+
 def _targets(
-    path: str, value: dict[str, Any], corpus: SpecFacts
+    path: str, value: dict[str, Any], corpus: Corpus
 ) -> Iterator[tuple[list[str | int], Any, PublishedSchema, str]]:
     spec_id = _id_of(value.get("connectionSpec"))
     if path.endswith("/connections") and spec_id:
         auth = value.get("auth")
         if isinstance(auth, dict):
             name = str(auth.get("specName", ""))
-            schema = corpus.auth_specs.get((spec_id, name))
+            schema = corpus.ask(published, "auth", spec_id, name)
             if schema is not None and "params" in auth:
                 yield ["auth", "params"], auth["params"], schema, f"authSpec '{name}'"
-    if path.endswith("/sourceConnections") and spec_id and spec_id in corpus.source_specs:
-        yield ["params"], value.get("params", {}), corpus.source_specs[spec_id], "sourceSpec"
+    if path.endswith("/sourceConnections") and spec_id:
+        schema = corpus.ask(published, "source", spec_id)
+        if schema is not None:
+            yield ["params"], value.get("params", {}), schema, "sourceSpec"
     flow_spec = _id_of(value.get("flowSpec"))
     if path.endswith("/flows") and flow_spec:
-        if flow_spec in corpus.schedule_specs and "scheduleParams" in value:
-            yield (
-                ["scheduleParams"],
-                value["scheduleParams"],
-                corpus.schedule_specs[flow_spec],
-                "scheduleSpec",
-            )
+        schema = corpus.ask(published, "schedule", flow_spec) if "scheduleParams" in value else None
+        if schema is not None:
+            yield ["scheduleParams"], value["scheduleParams"], schema, "scheduleSpec"
         for index, trans in enumerate(value.get("transformations") or []):
             if not isinstance(trans, dict):
                 continue
-            schema = corpus.transformation_specs.get((flow_spec, str(trans.get("name", ""))))
+            name = str(trans.get("name", ""))
+            schema = corpus.ask(published, "transformation", flow_spec, name)
             if schema is not None and "params" in trans:
                 yield (
                     ["transformations", index, "params"],
