@@ -169,6 +169,9 @@ class Replay:
         self.unusable: CassetteError | None = None
         self.finished = False  # the last step ran: the tutorial was not cut short
         self.http = requests.Session()
+        # offline, vcrpy answers every request: the proxy and .netrc settings requests reads
+        # from the environment on each request would never be used
+        self.http.trust_env = not options.offline
         self._stack = contextlib.ExitStack()
         self.base = options.live
         self.credentials = Credentials(
