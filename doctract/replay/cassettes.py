@@ -5,7 +5,7 @@ look, in request and response headers, the URI, bodies both ways, and the file's
 from __future__ import annotations
 
 import re
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,7 @@ def _scrub_response(
 _PLACEHOLDER_VALUE = re.compile(r'"\{\{?[A-Za-z_][\w.-]*\}?\}"')
 
 
+@lru_cache(maxsize=4096)  # a replay compares each body with several recorded ones
 def _comparable(body: bytes | str | None) -> bytes | str | None:
     """A scrubbed body in which a placeholder left unresolved (a secret not set offline)
     compares equal to the scrubbed value recorded in its place."""

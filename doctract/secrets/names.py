@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 # headers that carry credentials whatever the API (a contract's security schemes add more)
 CREDENTIAL_HEADERS = frozenset(
@@ -94,8 +95,12 @@ def is_secret_param(name: str, extra: Collection[str] = ()) -> bool:
 def is_secret_key(name: str, extra: Collection[str] = ()) -> bool:
     """A body key whose value is a credential (`password`, `accessToken`, `clientSecret`,
     `Authorization`, ...) or one the contract marks secret (`extra`)."""
-    if name in extra:
-        return True
+    return name in extra or _secret_key_name(name)
+
+
+@lru_cache(maxsize=8192)
+def _secret_key_name(name: str) -> bool:
+    """The name-only part of is_secret_key (bodies repeat their keys: asked once per key)."""
     if _NOT_KEY.search(name):
         return False
     return bool(_KEY.search(name)) or name.lower() in CREDENTIAL_HEADERS

@@ -22,6 +22,7 @@ from doctract.secrets.shapes import SCRUBBED, is_placeholder, looks_secret
 from doctract.secrets.text import mask_credentials, mask_values, value_forms
 
 Body = bytes | str | None
+_MEMO_LIMIT = 50_000  # strings remembered per scrubber (a few MiB at most)
 _FORM = re.compile(r"[\w.\-\[\]%+~]+=[^&\s]*(?:&[\w.\-\[\]%+~]+=[^&\s]*)*")
 
 
@@ -41,10 +42,32 @@ class Scrubber:
 
     # --- free text ------------------------------------------------------------------------
 
+    @cached_property
+    def _memo(self) -> dict[tuple[bool, str], str]:
+        """Strings already scrubbed by this scrubber (it is immutable, so an answer holds):
+        a replay scrubs the same bodies and values again and again (matching, results)."""
+        return {}
+
+    def _remember(self, key: tuple[bool, str], answer: str) -> str:
+        memo = self._memo
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = answer
+        return answer
+
     def text(self, text: str) -> str:
         """Known values, then credentials by their look and by the names they follow."""
-        return mask_credentials(
-            mask_values(text, self.forms), self.names.headers, self.names.query, self.names.fields
+        found = self._memo.get((False, text))
+        if found is not None:
+            return found
+        return self._remember(
+            (False, text),
+            mask_credentials(
+                mask_values(text, self.forms),
+                self.names.headers,
+                self.names.query,
+                self.names.fields,
+            ),
         )
 
     def markup(self, text: str) -> str:
@@ -79,9 +102,12 @@ class Scrubber:
     def value(self, value: str) -> str:
         """A single value (a JSON string, a form value): a credential by its look is all
         scrubbed; otherwise whatever credential it holds."""
+        found = self._memo.get((True, value))
+        if found is not None:
+            return found
         if looks_secret(value) and not is_placeholder(value):
-            return SCRUBBED
-        return self.text(value)
+            return self._remember((True, value), SCRUBBED)
+        return self._remember((True, value), self.text(value))
 
     def json(self, value: Any, secret: bool = False) -> Any:
         """Strings under secret keys (and the contract's secret fields) scrubbed, placeholders
