@@ -626,17 +626,18 @@ def _replay(
         for feature in features:
             doc = _feature_doc(feature)
             if doc is not None and doc not in ran:
-                problems.append(
-                    file_error(
-                        INTERNAL_ERROR,
-                        doc,
-                        scrubber.text(
-                            f"the feature {feature.name} did not run: {unrecorded.reason}"
-                        ),
-                        "regenerate it with doctract generate; if it still fails, please report it",
-                    )
-                )
+                problems.append(_did_not_run(feature, doc, unrecorded.reason, scrubber))
     return problems, results
+
+
+def _did_not_run(feature: Path, doc: str, why: str, scrubber: Scrubber) -> Finding:
+    """The internal-error of a feature that produced no result, at its tutorial."""
+    return file_error(
+        INTERNAL_ERROR,
+        doc,
+        scrubber.text(f"the feature {feature.name} did not run: {why}"),
+        "regenerate it with doctract generate; if it still fails, please report it",
+    )
 
 
 def _parsable(
@@ -656,17 +657,9 @@ def _parsable(
             get_feature(str(resolved.parent), resolved.name)
         except Exception as exc:
             reason = " ".join(str(exc).split())[:300]
-            bad.append(
-                file_error(
-                    INTERNAL_ERROR,
-                    _feature_doc(feature) or feature.as_posix(),
-                    scrubber.text(
-                        f"the feature {feature.name} did not run: it cannot be parsed: "
-                        f"{type(exc).__name__}: {reason}"
-                    ),
-                    "regenerate it with doctract generate; if it still fails, please report it",
-                )
-            )
+            doc = _feature_doc(feature) or feature.as_posix()
+            why = f"it cannot be parsed: {type(exc).__name__}: {reason}"
+            bad.append(_did_not_run(feature, doc, why, scrubber))
         else:
             good.append(feature)
     return good, bad
