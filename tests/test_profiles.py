@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from vcr.request import Request as VcrRequest
 
 from conftest import ROOT
 from doctract import profile as profiles
@@ -116,8 +117,14 @@ def test_the_contract_names_what_is_secret_and_cassettes_scrub_it(tmp_path: Path
     assert secrets.query == {"api_key"}
     assert secrets.fields == {"pin", "recovery"}
     recorder = make_vcr(tmp_path, "once", secrets)
-    assert ("x-auth-token", SCRUBBED) in recorder.filter_headers
-    assert ("api_key", SCRUBBED) in recorder.filter_query_parameters
+    scrub = recorder.get_merged_config()["before_record_request"]
+    sent = VcrRequest(
+        "GET", "https://api.test/login?api_key=k-123&page=2", None, {"X-Auth-Token": "t-456"}
+    )
+    recorded = scrub(sent)
+    assert recorded.headers["X-Auth-Token"] == SCRUBBED
+    assert recorded.query == [("api_key", SCRUBBED), ("page", "2")]
+    assert sent.headers["X-Auth-Token"] == "t-456"  # what is sent is left as it is
     body = Scrubber(names=secrets).body('{"user": "ann", "pin": "4711", "recovery": "blue-horse"}')
     assert isinstance(body, str) and "4711" not in body and "blue-horse" not in body
     assert "ann" in body

@@ -19,6 +19,8 @@ import requests
 
 from conftest import EXAMPLES, ROOT
 from doctract.emulator.server import free_port
+from doctract.secrets import SCRUBBED, Scrubber
+from doctract.secrets import scrubber as scrubber_module
 
 SECRETS = {
     "DOCTRACT_ACCESS_TOKEN": "eyJ-tok-5f1e-doctract-secret",
@@ -659,3 +661,27 @@ def test_a_key_name_scrubs_strings_never_numbers_booleans_or_nulls() -> None:
     recorded = _scrub_response(response, lambda: scrubber)["body"]["string"]
     assert json.loads(recorded)["usage"] == USAGE
     assert json.loads(scrubber.text(recorded.decode()))["usage"] == USAGE
+
+
+def test_equal_scrubbers_share_their_answers_and_a_new_value_is_scrubbed_at_once() -> None:
+    """Each tutorial of a run builds its own scrubber: equal ones share remembered answers, and
+    a scrubber that learned a value answers afresh (it never reuses the older one's answer)."""
+    first = Scrubber(frozenset({"s3cr3t-value"}))
+    assert first.text("token s3cr3t-value here") == f"token {SCRUBBED} here"
+    again = Scrubber(frozenset({"s3cr3t-value"}))
+    assert again._memo is first._memo
+    assert again.body('{"a": "plain"}') == '{"a": "plain"}'
+    learned = again.with_values(["plain"])
+    assert learned._memo is not first._memo
+    assert learned.body('{"a": "plain"}') == f'{{"a": "{SCRUBBED}"}}'
+
+
+def test_remembered_answers_stay_within_their_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scrubber_module, "_MEMO_CHARS", 1_000)
+    scrub = Scrubber(frozenset({"budget-test-secret"}))
+    for n in range(200):
+        assert scrub.text(f"line {n} budget-test-secret") == f"line {n} {SCRUBBED}"
+    assert 0 < scrub._memo.chars <= 1_000
+    huge = "x" * (scrubber_module._MEMO_MAX_CHARS + 1)
+    scrub.text(huge)
+    assert (0, huge) not in scrub._memo.answers

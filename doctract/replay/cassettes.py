@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import vcr
+from vcr import filters
 from vcr.persisters.filesystem import CassetteNotFoundError
 from vcr.request import Request as VcrRequest
 from vcr.serialize import serialize
@@ -156,6 +157,58 @@ def _scrub_strings(value: Any, scrub: Scrubber) -> Any:
     return value
 
 
+class RequestScrubbing:
+    """What vcrpy's request filters and doctract's hook do to a request before it is matched or
+    recorded (credential headers and query parameters replaced, then `_scrub_request`), without
+    vcrpy's deep copy of the request at each of its three looks at it.
+
+    vcrpy hands the request to the hook when asking whether the cassette can answer it,
+    whether it holds it (handing the hook's own answer) and which response to play, and
+    deep-copies it each time: the copies were what matching a sent request spent most of its
+    time on. Here the request is copied by its fields (the filters and the scrubber replace
+    fields, never change them in place), and the last answer is kept while the request and the
+    scrubber are the same objects; the answer, scrubbed already, is its own answer.
+    """
+
+    def __init__(
+        self,
+        headers: tuple[tuple[str, str | None], ...],
+        query: tuple[tuple[str, str], ...],
+        scrubber: ScrubberSource,
+    ) -> None:
+        self._headers = headers
+        self._query = query
+        self._scrubber = scrubber
+        self._last: tuple[VcrRequest, Scrubber, VcrRequest] | None = None
+
+    def __call__(self, request: VcrRequest) -> VcrRequest:
+        scrubber = self._scrubber()
+        last = self._last
+        if last is not None and last[1] is scrubber and (request is last[0] or request is last[2]):
+            return last[2]
+        copy = VcrRequest(request.method, request.uri, request.body, dict(request.headers))
+        copy = filters.replace_headers(copy, self._headers)
+        if self._query:
+            copy = filters.replace_query_parameters(copy, self._query)
+        scrubbed = _scrub_request(copy, lambda: scrubber)
+        self._last = (request, scrubber, scrubbed)
+        return scrubbed
+
+
+class _Recorder(vcr.VCR):  # type: ignore[misc]  # vcrpy has no type hints
+    """vcrpy's VCR whose cassettes scrub requests with `RequestScrubbing` in place of vcrpy's
+    deep-copying chain of request filters (the same filters, in the same order)."""
+
+    def __init__(self, scrubbing: RequestScrubbing, **options: Any) -> None:
+        super().__init__(**options)
+        self._scrubbing = scrubbing
+
+    def get_merged_config(self, **kwargs: Any) -> dict[str, Any]:
+        config: dict[str, Any] = super().get_merged_config(**kwargs)
+        config["before_record_request"] = self._scrubbing
+        return config
+
+
 def make_vcr(
     cassettes: Path,
     record_mode: str,
@@ -179,18 +232,20 @@ def make_vcr(
         (SafePersister,),
         {"overwrite_damaged": record_mode == "all", "scrubber": staticmethod(scrubber)},
     )
-    recorder = vcr.VCR(
+    recorder = _Recorder(
+        RequestScrubbing(
+            headers=(
+                *((h, SCRUBBED) for h in sorted({*CREDENTIAL_HEADERS, *secrets.headers})),
+                ("user-agent", None),
+            ),
+            # the built-in credential parameters are scrubbed by the hook, which keeps the
+            # other parameters as written (vcrpy's filter re-encodes the whole query)
+            query=tuple((q, SCRUBBED) for q in sorted(secrets.query)),
+            scrubber=scrubber,
+        ),
         cassette_library_dir=str(cassettes),
         record_mode=record_mode,
         match_on=["method", "path", "query", "scrubbed_body"],
-        filter_headers=[
-            *((h, SCRUBBED) for h in sorted({*CREDENTIAL_HEADERS, *secrets.headers})),
-            ("user-agent", None),
-        ],
-        # the built-in credential parameters are scrubbed by the hook, which keeps the other
-        # parameters as written (vcrpy's filter re-encodes the whole query)
-        filter_query_parameters=[(q, SCRUBBED) for q in sorted(secrets.query)],
-        before_record_request=partial(_scrub_request, scrubber=scrubber),
         before_record_response=partial(_scrub_response, scrubber=scrubber),
         decode_compressed_response=True,
         # `all` re-records: the cassette becomes what this run recorded, nothing kept from the

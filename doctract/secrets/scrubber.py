@@ -22,8 +22,29 @@ from doctract.secrets.shapes import SCRUBBED, is_placeholder, looks_secret
 from doctract.secrets.text import mask_credentials, mask_values, value_forms
 
 Body = bytes | str | None
-_MEMO_LIMIT = 50_000  # strings remembered per scrubber (a few MiB at most)
+_MEMO_CHARS = 4_000_000  # characters of strings and answers remembered per memo
+_MEMO_MAX_CHARS = 65_536  # longer strings are scrubbed each time, not remembered
+_MEMOS_LIMIT = 4  # memos kept (a run has one per distinct set of values and names)
+_TEXT, _VALUE, _BODY = 0, 1, 2  # what a memo's answer is for: free text, a value, a body
 _FORM = re.compile(r"[\w.\-\[\]%+~]+=[^&\s]*(?:&[\w.\-\[\]%+~]+=[^&\s]*)*")
+
+
+@dataclass
+class _Memo:
+    """Answers kept within a budget of characters (forgotten all at once when it is spent)."""
+
+    answers: dict[tuple[int, str], str] = field(default_factory=dict)
+    chars: int = 0
+
+    def remember(self, key: tuple[int, str], answer: str) -> None:
+        size = len(key[1]) + len(answer)
+        if size > _MEMO_MAX_CHARS:
+            return
+        if self.chars + size > _MEMO_CHARS:
+            self.answers.clear()
+            self.chars = 0
+        self.answers[key] = answer
+        self.chars += size
 
 
 @dataclass(frozen=True)
@@ -43,25 +64,26 @@ class Scrubber:
     # --- free text ------------------------------------------------------------------------
 
     @cached_property
-    def _memo(self) -> dict[tuple[bool, str], str]:
-        """Strings already scrubbed by this scrubber (it is immutable, so an answer holds):
-        a replay scrubs the same bodies and values again and again (matching, results)."""
-        return {}
+    def _memo(self) -> _Memo:
+        """Strings already scrubbed by this scrubber or an equal one (scrubbers are immutable,
+        so an answer holds): a replay scrubs the same bodies and values again and again
+        (matching, results), and each tutorial of a run builds a scrubber equal to the last
+        one's."""
+        if len(_MEMOS) >= _MEMOS_LIMIT and self not in _MEMOS:
+            _MEMOS.clear()
+        return _MEMOS.setdefault(self, _Memo())
 
-    def _remember(self, key: tuple[bool, str], answer: str) -> str:
-        memo = self._memo
-        if len(memo) >= _MEMO_LIMIT:
-            memo.clear()
-        memo[key] = answer
+    def _remember(self, key: tuple[int, str], answer: str) -> str:
+        self._memo.remember(key, answer)
         return answer
 
     def text(self, text: str) -> str:
         """Known values, then credentials by their look and by the names they follow."""
-        found = self._memo.get((False, text))
+        found = self._memo.answers.get((_TEXT, text))
         if found is not None:
             return found
         return self._remember(
-            (False, text),
+            (_TEXT, text),
             mask_credentials(
                 mask_values(text, self.forms),
                 self.names.headers,
@@ -102,12 +124,12 @@ class Scrubber:
     def value(self, value: str) -> str:
         """A single value (a JSON string, a form value): a credential by its look is all
         scrubbed; otherwise whatever credential it holds."""
-        found = self._memo.get((True, value))
+        found = self._memo.answers.get((_VALUE, value))
         if found is not None:
             return found
         if looks_secret(value) and not is_placeholder(value):
-            return self._remember((True, value), SCRUBBED)
-        return self._remember((True, value), self.text(value))
+            return self._remember((_VALUE, value), SCRUBBED)
+        return self._remember((_VALUE, value), self.text(value))
 
     def json(self, value: Any, secret: bool = False) -> Any:
         """Strings under secret keys (and the contract's secret fields) scrubbed, placeholders
@@ -175,7 +197,9 @@ class Scrubber:
         if not body:
             return body
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        scrubbed = self._body_text(text)
+        scrubbed = self._memo.answers.get((_BODY, text))
+        if scrubbed is None:
+            scrubbed = self._remember((_BODY, text), self._body_text(text))
         if scrubbed == text:
             return body
         return scrubbed.encode() if isinstance(body, bytes) else scrubbed
@@ -192,5 +216,6 @@ class Scrubber:
         return self.text(text)
 
 
+_MEMOS: dict[Scrubber, _Memo] = {}
 NO_SECRETS = Scrubber()
 ScrubberSource = Callable[[], Scrubber]
