@@ -209,3 +209,68 @@ def test_a_truncated_cassette_says_truncated_and_where(tmp_path: Path, cut: int)
     assert "None" not in error.value.message
     assert f"line {cut}" in error.value.message
     assert error.value.line == cut
+
+
+SENT_REQUESTS = [
+    ("GET", "https://api.test/items?api_key=k-123&page=2&q=a+b", None, {"Accept": "*/*"}),
+    (
+        "POST",
+        "http://127.0.0.1:8123/items?mode=draft",
+        b'{"name": "n", "password": "hunter2-secret"}',
+        {
+            "User-Agent": "python-requests/2",
+            "Authorization": "Bearer abc.def.ghi",
+            "Content-Type": "application/json",
+            "X-Api-Key": "key-77",
+            "x-auth-token": "tok-88",
+        },
+    ),
+    ("PATCH", "https://u:pw-99@api.test/items/1", "plain text body", {"COOKIE": "s=1"}),
+    ("DELETE", "https://api.test/items/1?token=eyJhbGciOiJIUzI1NiJ9.e30.sig", b"", {}),
+    ("PUT", "https://api.test/form", b"user=ann&secret=s3cr3t-value", {"api-key": "k"}),
+]
+
+
+@pytest.mark.parametrize("method,uri,body,headers", SENT_REQUESTS)
+def test_request_scrubbing_is_vcrpys_chain_of_filters_without_its_copies(
+    method: str, uri: str, body: bytes | str | None, headers: dict[str, str]
+) -> None:
+    """The recorder's own request hook gives what vcrpy's filters (headers, query parameters)
+    followed by doctract's hook give, header order and spelling included, and leaves the sent
+    request as it was."""
+    from functools import partial
+
+    import vcr
+    from vcr.request import Request as VcrRequest
+
+    from doctract.contract import Secrets
+    from doctract.replay.cassettes import SCRUBBED, _scrub_request
+    from doctract.secrets import Scrubber
+    from doctract.secrets.names import CREDENTIAL_HEADERS
+
+    secrets = Secrets(headers=frozenset({"x-custom-auth"}), query=frozenset({"api_key"}))
+    scrubber = Scrubber(frozenset({"s3cr3t-value"}), secrets)
+    ours = make_vcr(Path("."), "none", secrets, lambda: scrubber)
+    vcrpys = vcr.VCR(
+        filter_headers=[
+            *((h, SCRUBBED) for h in sorted({*CREDENTIAL_HEADERS, *secrets.headers})),
+            ("user-agent", None),
+        ],
+        filter_query_parameters=[(q, SCRUBBED) for q in sorted(secrets.query)],
+        before_record_request=partial(_scrub_request, scrubber=lambda: scrubber),
+    )
+
+    def hook(recorder: vcr.VCR) -> Any:
+        return recorder.get_merged_config()["before_record_request"]
+
+    sent = VcrRequest(method, uri, body, dict(headers))
+    expected = hook(vcrpys)(VcrRequest(method, uri, body, dict(headers)))
+    got = hook(ours)(sent)
+    assert (got.method, got.uri, got.body) == (expected.method, expected.uri, expected.body)
+    assert list(got.headers.items()) == list(expected.headers.items())
+    assert (sent.uri, sent.body, dict(sent.headers)) == (
+        VcrRequest(method, uri, body, dict(headers)).uri,
+        VcrRequest(method, uri, body, dict(headers)).body,
+        headers,
+    )
+    assert hook(ours)(got) is got  # vcrpy looks again at the hook's answer: the same one

@@ -5,6 +5,7 @@ look, in request and response headers, the URI, bodies both ways, and the file's
 from __future__ import annotations
 
 import re
+from copy import copy as shallow_copy
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from doctract.secrets import SCRUBBED as SCRUBBED  # the marker, for callers of 
 from doctract.secrets.names import CREDENTIAL_HEADERS
 
 VOLATILE_RESPONSE_HEADERS = ("date", "server")
+UNUSED_CLIENTS = ("boto3", "httplib2", "tornado", "aiohttp", "httpx", "httpx2")
 NO_NAMES = Secrets()
 
 
@@ -177,6 +179,7 @@ class RequestScrubbing:
         scrubber: ScrubberSource,
     ) -> None:
         self._headers = headers
+        self._replaced = {name.lower() for name, _ in headers}
         self._query = query
         self._scrubber = scrubber
         self._last: tuple[VcrRequest, Scrubber, VcrRequest] | None = None
@@ -186,13 +189,25 @@ class RequestScrubbing:
         last = self._last
         if last is not None and last[1] is scrubber and (request is last[0] or request is last[2]):
             return last[2]
-        copy = VcrRequest(request.method, request.uri, request.body, dict(request.headers))
-        copy = filters.replace_headers(copy, self._headers)
+        copy = shallow_copy(request)  # every field the filters change is replaced, not changed
+        copy.headers = self._filtered_headers(request.headers)
         if self._query:
             copy = filters.replace_query_parameters(copy, self._query)
         scrubbed = _scrub_request(copy, lambda: scrubber)
         self._last = (request, scrubber, scrubbed)
         return scrubbed
+
+    def _filtered_headers(self, headers: dict[str, str]) -> dict[str, str]:
+        """What vcrpy's `replace_headers` filter makes of the headers: a replaced one goes last,
+        under the filter's spelling, in the filter's order; a removed one goes."""
+        present = {name.lower() for name in headers}
+        kept = {
+            name: value for name, value in headers.items() if name.lower() not in self._replaced
+        }
+        for name, replacement in self._headers:
+            if name.lower() in present and replacement is not None:
+                kept[name] = replacement
+        return kept
 
 
 class _Recorder(vcr.VCR):  # type: ignore[misc]  # vcrpy has no type hints
@@ -248,6 +263,9 @@ def make_vcr(
         match_on=["method", "path", "query", "scrubbed_body"],
         before_record_response=partial(_scrub_response, scrubber=scrubber),
         decode_compressed_response=True,
+        # replay sends with requests (urllib3, http.client): vcrpy would otherwise try to
+        # import and patch every other client it knows (boto3, httpx, ...) for each cassette
+        skip_patchers=UNUSED_CLIENTS,
         # `all` re-records: the cassette becomes what this run recorded, nothing kept from the
         # last one (vcrpy would keep every old interaction no new one matches, and against an
         # API that hands out new ids each run nothing matches: the cassette grew every run)

@@ -28,7 +28,13 @@ if TYPE_CHECKING:
     import pytest
 
 MARKER = "@doctract"
-UNUSED_PLUGINS = ("schemathesis", "hypothesispytest", "anyio", "platformdirs", "xdist.looponfail")
+UNUSED_PLUGINS = (
+    *("schemathesis", "hypothesispytest", "anyio", "platformdirs", "xdist.looponfail"),
+    # pytest's own that a replay does not use: pytest-bdd looks a step up among every fixture
+    # name there is, so each plugin's fixtures (tmp_path, monkeypatch, ...) cost each step
+    *("legacypath", "tmpdir", "monkeypatch", "recwarn", "doctest", "junitxml", "subtests"),
+    *("pastebin", "stepwise", "setuponly", "setupplan"),
+)
 
 
 @dataclass(frozen=True)
