@@ -624,3 +624,33 @@ def test_a_response_breaking_the_contract_several_ways_is_one_violation_not_a_cr
     [finding] = replay.findings
     assert finding.rule == "response-contract-violation" and finding.line == 10
     assert "breaks the OpenAPI contract" in finding.message
+
+
+@pytest.mark.parametrize("which", ["notes", "meilisearch", "flow-service"])
+def test_each_operation_is_checked_by_schemathesis_against_its_own_definition(
+    which: str, notes: Contract
+) -> None:
+    """The operation schemathesis validates a response with is the one doctract's router
+    matched (found by its place in the document, not by matching the path a second time)."""
+    from doctract.replay.session import _schemathesis_operation
+
+    if which == "notes":
+        contract = notes
+    elif which == "meilisearch":
+        if not MEILISEARCH.is_file():
+            pytest.skip(f"the Meilisearch contract is not at {MEILISEARCH} (../shared is absent)")
+        contract = Contract.load(ContractSource(str(MEILISEARCH)))
+    else:
+        (contract,) = Api.build("flow-service", (), None).contracts.contracts
+    checked = 0
+    for operation in contract.operations:
+        if operation.opaque:
+            continue
+        found = _schemathesis_operation(contract, operation, operation.template)
+        assert found is not None, operation
+        assert found.method.upper() == operation.method
+        template = operation.pointer.split("/")[2].replace("~1", "/").replace("~0", "~")
+        assert found.path == template, operation
+        assert found.definition.raw.get("operationId", "") == operation.operation_id
+        checked += 1
+    assert checked >= 3

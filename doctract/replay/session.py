@@ -23,6 +23,7 @@ from doctract import interrupts
 from doctract.api import Api
 from doctract.contract import Contract, Target
 from doctract.contract.fields import response_schema, volatile_fields
+from doctract.contract.model import Operation
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
 from doctract.interrupts import signal_name
@@ -137,6 +138,28 @@ def _schemathesis(contract: Contract) -> Any:
     if key not in _SCHEMATHESIS:
         _SCHEMATHESIS[key] = schemathesis.openapi.from_dict(contract.raw)
     return _SCHEMATHESIS[key]
+
+
+_OPERATIONS: dict[tuple[int, str], Any] = {}
+
+
+def _schemathesis_operation(contract: Contract, operation: Operation, path: str) -> Any:
+    """schemathesis' operation for the one doctract's router matched, found by the operation's
+    place in the document (`/paths/<template>/<method>`) once per contract and process;
+    matching the concrete path with schemathesis' own router costs more than the check."""
+    key = (id(contract), operation.pointer)
+    if key not in _OPERATIONS:
+        schema = _schemathesis(contract)
+        found: Any = None
+        parts = operation.pointer.split("/")
+        if len(parts) == 4 and parts[1] == "paths":
+            template = parts[2].replace("~1", "/").replace("~0", "~")
+            with contextlib.suppress(LookupError):
+                found = schema[template][parts[3].upper()]
+        if found is None:  # not a plain path item: ask schemathesis' router
+            found = schema.find_operation_by_path(operation.method, path)
+        _OPERATIONS[key] = found
+    return _OPERATIONS[key]
 
 
 class Unfinished(Exception):
@@ -556,12 +579,11 @@ class Replay:
         target = self._resolve(message.method, message.url)
         if target is None or target.operation is None:
             return None
-        schema = _schemathesis(target.contract)
-        operation = schema.find_operation_by_path(message.method, target.path)
+        operation = _schemathesis_operation(target.contract, target.operation, target.path)
         if operation is None:
             return None
         try:
-            schema.validate_response(
+            operation.schema.validate_response(
                 operation, schemathesis.Response.from_requests(response, verify=True)
             )
         except (Exception, BaseExceptionGroup) as caught:
