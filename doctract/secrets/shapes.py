@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 from doctract.urls import ANY_PLACEHOLDER, HEX_ID, UUID
 
@@ -29,6 +30,10 @@ PEM_CUT = re.compile(
 KEYED = re.compile(
     r"(?i)(?<![A-Za-z0-9_])(?P<name>AccountKey|SharedAccessKey|SharedAccessSignature|"
     r"AccessKey|SecretKey|ClientSecret|Password|Pwd)=(?P<value>(?![{<$])[^;&\s\"'<>,\\]+)"
+)
+KEYED_NAMES = (
+    *("accountkey", "sharedaccesskey", "sharedaccesssignature", "accesskey", "secretkey"),
+    *("clientsecret", "password", "pwd"),
 )
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_.~-]{20,}")
 MIN_TOKEN = 20
@@ -73,6 +78,7 @@ def _random(part: str) -> bool:
     return entropy(part) >= min(MIN_ENTROPY, 0.92 * math.log2(len(part)))
 
 
+@lru_cache(maxsize=8192)  # a replay meets the same values in body after body
 def looks_secret(value: str) -> bool:
     """A whole value that is a credential by its look."""
     value = value.strip()
@@ -99,4 +105,21 @@ def mask_shapes(text: str) -> str:
         text = PEM_CUT.sub(lambda m: m["begin"] + _mask_lines(m["body"]), text)
     if "eyJ" in text:
         text = JWT.sub(SCRUBBED, text)
+    if not may_contain(text, "=") or not may_contain_word(text, KEYED_NAMES):
+        return text
     return KEYED.sub(lambda m: f"{m['name']}={SCRUBBED}", text)
+
+
+def may_contain(text: str, *literals: str) -> bool:
+    """Whether every literal is in the text: a pattern that needs them cannot match without."""
+    return all(literal in text for literal in literals)
+
+
+def may_contain_word(text: str, lower_words: tuple[str, ...]) -> bool:
+    """Whether a case-insensitive pattern made of these (lower-case, ASCII) words may match:
+    a plain search in ASCII text; any other text may match (Unicode case folding maps more
+    characters onto ASCII letters than lower() shows), so the pattern runs."""
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    return any(word in lower for word in lower_words)

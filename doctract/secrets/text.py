@@ -21,6 +21,8 @@ from doctract.secrets.shapes import (
     is_placeholder,
     looks_secret,
     mask_shapes,
+    may_contain,
+    may_contain_word,
     without_placeholders,
 )
 
@@ -48,6 +50,9 @@ _KEY_VALUE = re.compile(
 _PARAM = re.compile(
     r"(?P<lead>^|[?&;\s\"',(])(?P<name>[A-Za-z_][\w.-]{0,79})=(?P<q>\"?)(?P<value>[^&\s\"'#<>;,?\\]+)"
 )
+_SCHEME_WORDS = tuple(word.lower() for word in _SCHEMES.split("|"))
+# what a `Name: value` line needs: a name character, then the colon (JSON's `"key":` has none)
+_HEADER_HINT = re.compile(r"(?i)[A-Za-z0-9-][ \t]*:")
 _PROSE = re.compile(r"[A-Za-z]+(?:\s+[A-Za-z]+){2,}")  # three words or more
 
 
@@ -130,6 +135,8 @@ def _headers(text: str, extra: Collection[str]) -> str:
             return f"{name}{m['sep']}{SCRUBBED}"
         return m.group()
 
+    if not _HEADER_HINT.search(text):
+        return text
     return _HEADER_LINE.sub(sub, text)
 
 
@@ -143,21 +150,26 @@ def mask_credentials(
     """Credentials by their look and by the names they follow (see the module docstring);
     `headers`, `params` and `fields` are the contract's secret names. Without `by_name`, only
     what needs no quotes or line ends to find (for markup, which escapes them)."""
+    # each pattern runs only where the text has what it needs (the checks are plain searches,
+    # a fraction of a pattern's scan): results and cassettes are scrubbed as a whole
     text = mask_shapes(text)
-    text = _USERINFO.sub(_userinfo, text)
-    text = _AUTH_SCHEME.sub(
-        lambda m: f"{m['scheme']} {SCRUBBED}" if _credential(m["cred"]) else m.group(), text
-    )
+    if may_contain(text, "://", "@"):
+        text = _USERINFO.sub(_userinfo, text)
+    if may_contain_word(text, _SCHEME_WORDS):
+        text = _AUTH_SCHEME.sub(
+            lambda m: f"{m['scheme']} {SCRUBBED}" if _credential(m["cred"]) else m.group(), text
+        )
     if not by_name:
         return text
-    text = _CURL_USER.sub(
-        lambda m: (
-            m.group()
-            if is_placeholder(m["pw"])
-            else f"{m['opt']}{m['sep']}{m['q']}{m['user']}:{SCRUBBED}"
-        ),
-        text,
-    )
+    if may_contain(text, "-u"):  # `-u` and `--user`
+        text = _CURL_USER.sub(
+            lambda m: (
+                m.group()
+                if is_placeholder(m["pw"])
+                else f"{m['opt']}{m['sep']}{m['q']}{m['user']}:{SCRUBBED}"
+            ),
+            text,
+        )
     text = _headers(text, headers)
 
     def key_value(m: re.Match[str]) -> str:
@@ -174,4 +186,5 @@ def mask_credentials(
             return m.group()
         return f"{m['lead']}{m['name']}={m['q']}{SCRUBBED}"
 
-    return _PARAM.sub(param, _KEY_VALUE.sub(key_value, text))
+    text = _KEY_VALUE.sub(key_value, text)
+    return _PARAM.sub(param, text) if may_contain(text, "=") else text
