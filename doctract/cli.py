@@ -583,7 +583,7 @@ def _replay(
     import tempfile
 
     from doctract.project import root_relative
-    from doctract.replay.generate import feature_files, run_features
+    from doctract.replay.generate import feature_files, run_features, unparsable
     from doctract.replay.generate import generate as write_features
     from doctract.replay.progress import RunProgress, Unrecorded
 
@@ -604,9 +604,7 @@ def _replay(
             root = options.root or Path.cwd()
             features = [f for f in features if shard.owns(_feature_doc(f) or f.as_posix())]
             problems = [p for p in problems if shard.owns(root_relative(p.path, root))]
-        features, unparsable = _parsable(features, scrubber)
-        problems += unparsable
-        if not features and (shard is not None or unparsable):
+        if not features and shard is not None:
             return problems, []  # a shard may own none of a few tutorials
         if not features:
             if allow_empty:
@@ -625,7 +623,14 @@ def _replay(
         ran = {r["path"] for r in results}
         for feature in features:
             doc = _feature_doc(feature)
-            if doc is not None and doc not in ran:
+            if doc in ran:
+                continue
+            # one pytest-bdd cannot parse was left out of the run (generate.collectable)
+            reason = unparsable(feature)
+            if reason is not None:
+                why = f"it cannot be parsed: {reason}"
+                problems.append(_did_not_run(feature, doc or feature.as_posix(), why, scrubber))
+            elif doc is not None:
                 problems.append(_did_not_run(feature, doc, unrecorded.reason, scrubber))
     return problems, results
 
@@ -638,31 +643,6 @@ def _did_not_run(feature: Path, doc: str, why: str, scrubber: Scrubber) -> Findi
         scrubber.text(f"the feature {feature.name} did not run: {why}"),
         "regenerate it with doctract generate; if it still fails, please report it",
     )
-
-
-def _parsable(
-    features: list[Path], scrubber: Scrubber = NO_SECRETS
-) -> tuple[list[Path], list[Finding]]:
-    """The features pytest-bdd can parse, and an internal-error for each other one (its
-    message scrubbed): all the features are collected by one pytest session, where one that
-    cannot be parsed would stop every tutorial. (pytest-bdd keeps what it parsed: the run does
-    not parse them again.)"""
-    from pytest_bdd.feature import get_feature
-
-    good: list[Path] = []
-    bad: list[Finding] = []
-    for feature in features:
-        resolved = feature.resolve()
-        try:
-            get_feature(str(resolved.parent), resolved.name)
-        except Exception as exc:
-            reason = " ".join(str(exc).split())[:300]
-            doc = _feature_doc(feature) or feature.as_posix()
-            why = f"it cannot be parsed: {type(exc).__name__}: {reason}"
-            bad.append(_did_not_run(feature, doc, why, scrubber))
-        else:
-            good.append(feature)
-    return good, bad
 
 
 # `--workers auto` replays serially below this many tutorials per available core. Each

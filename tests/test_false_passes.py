@@ -261,11 +261,13 @@ def test_a_request_without_a_terminal_state_is_unaccounted() -> None:
     assert unaccounted(documented, {**endings, 3: Ending(sent=False)}) == [Documented(3, 30, "c")]
 
 
+@pytest.mark.parametrize("workers", [[], ["--workers", "2"]], ids=["serial", "xdist"])
 def test_a_feature_that_cannot_be_parsed_does_not_stop_the_other_tutorials(
-    tmp_path: Path,
+    tmp_path: Path, workers: list[str]
 ) -> None:
-    """All features are collected by one pytest session: one that pytest-bdd cannot parse
-    used to stop every tutorial (each an internal-error, none replayed)."""
+    """All features are collected by one pytest session (in each xdist worker): one that
+    pytest-bdd cannot parse used to stop every tutorial (each an internal-error, none
+    replayed)."""
     features = tmp_path / "features"
     features.mkdir()
     for source in sorted((ROOT / "features").glob("*.feature")):
@@ -275,7 +277,8 @@ def test_a_feature_that_cannot_be_parsed_does_not_stop_the_other_tutorials(
     broken.write_text(text[: text.rindex('"""')])
     code, out = invoke(
         "run", str(features), "--cassettes", str(ROOT / "cassettes"),
-        "--profile", "flow-service", "--report-dir", str(tmp_path / "reports"), cwd=ROOT,
+        "--profile", "flow-service", "--report-dir", str(tmp_path / "reports"), *workers,
+        cwd=ROOT,
     )  # fmt: skip
     assert code == 2, out
     results = _results(tmp_path / "reports")

@@ -110,6 +110,27 @@ def feature_files(paths: Sequence[str]) -> list[Path]:
     return found
 
 
+def unparsable(feature: Path) -> str | None:
+    """Why pytest-bdd cannot parse a feature (one line), None when it can. pytest-bdd keeps
+    what it parsed: collecting the feature afterwards does not parse it again."""
+    from pytest_bdd.feature import get_feature
+
+    resolved = feature.resolve()
+    try:
+        get_feature(str(resolved.parent), resolved.name)
+    except Exception as exc:
+        reason = " ".join(str(exc).split())[:300]
+        return f"{type(exc).__name__}: {reason}"
+    return None
+
+
+def collectable(features: Sequence[str]) -> list[str]:
+    """The features pytest-bdd can parse. All of a run's features are collected by one test
+    module, where one that cannot be parsed would stop every tutorial; the others are left out
+    here and reported by the run as features that did not run (`unparsable` says why)."""
+    return [feature for feature in features if unparsable(Path(feature)) is None]
+
+
 def run_features(
     features: Sequence[Path],
     options: ReplayOptions,
@@ -124,7 +145,15 @@ def run_features(
         # a fresh module name per run: pytest.main may run several times in one process
         module = Path(tmp) / f"test_{Path(tmp).name.replace('-', '_')}.py"
         listed = ", ".join(repr(str(f.resolve())) for f in features)
-        module.write_text(f"from pytest_bdd import scenarios\n\nscenarios({listed})\n")
+        # each process that collects (this one, or each xdist worker) parses the features
+        # once, leaving out those it cannot parse (see `collectable`)
+        module.write_text(
+            "from pytest_bdd import scenarios\n\n"
+            "from doctract.replay.generate import collectable\n\n"
+            f"FEATURES = collectable([{listed}])\n"
+            "if FEATURES:\n"
+            "    scenarios(*FEATURES)\n"
+        )
         results = Path(tmp) / "results.jsonl"
         args = [
             str(module),
