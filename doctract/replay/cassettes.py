@@ -178,8 +178,8 @@ class RequestScrubbing:
         query: tuple[tuple[str, str], ...],
         scrubber: ScrubberSource,
     ) -> None:
-        self._headers = headers
-        self._replaced = {name.lower() for name, _ in headers}
+        # lower-case name -> (its place among the filters, the filter's name, replacement)
+        self._replaced = {name.lower(): (i, name, new) for i, (name, new) in enumerate(headers)}
         self._query = query
         self._scrubber = scrubber
         self._last: tuple[VcrRequest, Scrubber, VcrRequest] | None = None
@@ -200,12 +200,16 @@ class RequestScrubbing:
     def _filtered_headers(self, headers: dict[str, str]) -> dict[str, str]:
         """What vcrpy's `replace_headers` filter makes of the headers: a replaced one goes last,
         under the filter's spelling, in the filter's order; a removed one goes."""
-        present = {name.lower() for name in headers}
-        kept = {
-            name: value for name, value in headers.items() if name.lower() not in self._replaced
-        }
-        for name, replacement in self._headers:
-            if name.lower() in present and replacement is not None:
+        kept: dict[str, str] = {}
+        hits = []
+        for name, value in headers.items():
+            hit = self._replaced.get(name.lower())
+            if hit is None:
+                kept[name] = value
+            else:
+                hits.append(hit)
+        for _, name, replacement in sorted(hits):
+            if replacement is not None:
                 kept[name] = replacement
         return kept
 

@@ -179,6 +179,7 @@ class Replay:
         self.cleanup = Cleanup()
         self.uncharted: list[Left] = []  # created (201) where no contract says how to delete
         self.targets: dict[int, Target] = {}  # request index -> its operation in the contract
+        self._resolved: dict[tuple[str, str], Target | None] = {}  # (method, URL) -> _resolve
         self.evidence: dict[int, Evidence] = {}  # what each request shows of doc, API, contract
         self.diverged: dict[int, list[int]] = {}  # request index -> its divergence findings
         self.etags = Etags()
@@ -301,8 +302,13 @@ class Replay:
     def _resolve(self, method: str, url: str) -> Target | None:
         """The operation of a request as sent: its host is the live base's (the emulator, a
         sandbox), which the contract's servers need not name."""
-        host = urlsplit(url).hostname or ""
-        return self.options.api.contracts.resolve(method, url, frozenset({host.lower()}))
+        key = (method, url)
+        if key not in self._resolved:  # asked when preparing, checking and remembering it
+            host = urlsplit(url).hostname or ""
+            self._resolved[key] = self.options.api.contracts.resolve(
+                method, url, frozenset({host.lower()})
+            )
+        return self._resolved[key]
 
     def _name_culprits(self) -> None:
         """Each diverging request's findings say which side is most likely wrong (the doc,
@@ -480,10 +486,9 @@ class Replay:
         mapped = self._map_ids
 
         def fix(value: str) -> str:
-            self._learn(
-                resolved_secrets(mapped(value), self.options.values, fake, self.options.public)
-            )
-            return resolve(mapped(value), self.options.values, fake)
+            value = mapped(value)
+            self._learn(resolved_secrets(value, self.options.values, fake, self.options.public))
+            return resolve(value, self.options.values, fake)
 
         url = fix(message.url)
         if self.base:
