@@ -76,7 +76,7 @@ class _StepBuilder:
 
     def add_prose(self, text: str, pos: Pos) -> None:
         self.prose.append(text)
-        if self.label is None:
+        if self.label is None and "endpoint" in text:  # every mention ends with the word
             for m in _MENTION.finditer(text):
                 self.mentions.append(EndpointMention(m.group(2).rstrip("./"), m.group(1), pos))
         if self.label is None and self.requests and _RESPONSE_CUE.search(text):
