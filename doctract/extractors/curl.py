@@ -515,13 +515,14 @@ def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
             pos, f"write it as '{first}: VALUE'"))
         return
     stripped = name.strip()
-    if stripped and _HEADER_NAME.fullmatch(stripped) and name != stripped:
+    token = bool(stripped) and _HEADER_NAME.fullmatch(stripped) is not None
+    if token and name != stripped:
         diags.append(Diagnostic(
             HEADER_SYNTAX,
             f"the header name {stripped} is followed by a space before ':', so curl sends a "
             "malformed header that servers reject or ignore",
             pos, f"remove the space: '{stripped}: ...'"))
-    elif stripped and not sendable_header_name(stripped):
+    elif stripped and not token and not sendable_header_name(stripped):
         diags.append(Diagnostic(
             HEADER_SYNTAX,
             f"the header name {stripped!r} is not a valid header name (spaces or other "
