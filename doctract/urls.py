@@ -25,11 +25,12 @@ _HOST_LEAD = re.compile(
 )
 
 
-def placeholder_names(text: str) -> list[str]:
+@lru_cache(maxsize=1024)  # header values repeat across a doc set (`Bearer {ACCESS_TOKEN}`)
+def placeholder_names(text: str) -> tuple[str, ...]:
     """Names of the `{NAME}` (or `{{NAME}}`) placeholders in a text, in order."""
     if "{" not in text:  # most values have none: no need to run the expression
-        return []
-    return [a or b for a, b in PLACEHOLDER.findall(text)]
+        return ()
+    return tuple(a or b for a, b in PLACEHOLDER.findall(text))
 
 
 def placeholder_name(text: str) -> str | None:

@@ -119,7 +119,7 @@ def sendable_header_name(name: str) -> bool:
     return bool(_HEADER_NAME.fullmatch(name) or re.search(r"[{<$]", name))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     text: str
     line: int  # index into the block's lines
@@ -127,13 +127,13 @@ class _Word:
     quoted: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class _Command:
     words: list[_Word] = field(default_factory=list)
     last_line: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Lexed:
     commands: list[_Command]
     diagnostics: list[Diagnostic]
@@ -335,7 +335,7 @@ def parse_curl(lines: Sequence[SourceLine]) -> list[CurlRequest]:
     return requests
 
 
-@dataclass
+@dataclass(slots=True)
 class _Data:
     word: _Word
     text: str
@@ -343,7 +343,7 @@ class _Data:
     file: bool  # `@file`: curl reads the body from a file
 
 
-@dataclass
+@dataclass(slots=True)
 class _Parsed:
     method: str | None = None
     url: _Word | None = None

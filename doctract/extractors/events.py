@@ -35,8 +35,7 @@ class HeadingEvent:
 
 @dataclass(frozen=True, slots=True)
 class LabelEvent:
-    label: str  # "api-format", "request" or "response"
-    pos: Pos
+    label: str  # "api-format", "request" or "response": what the step's next blocks are
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,7 +90,7 @@ def markdown_events(text: str) -> tuple[str, list[Event]]:
             line = tok.map[0] + 1 if tok.map else 1
             label = label_of(content)
             if label is not None:
-                events.append(LabelEvent(label, Pos(line, 1)))
+                events.append(LabelEvent(label))
             else:
                 events.append(ProseEvent(plain_text(content), Pos(line, 1)))
             i += 3

@@ -58,7 +58,7 @@ def rendered_events(text: str) -> tuple[str, list[Event]]:
             continue
         label = label_of(line)
         if label is not None:
-            events.append(LabelEvent(label, pos))
+            events.append(LabelEvent(label))
             i += 1
             block_ended = True
             continue
