@@ -616,6 +616,8 @@ def _body_lines(word: _Word, lines: Sequence[SourceLine]) -> list[SourceLine]:
     for k, text in enumerate(word.text.split("\n")):
         li = min(word.line + k, len(lines) - 1)
         sl = lines[li]
-        col = sl.column + (word.col + offset if k == 0 else 0)
-        out.append(SourceLine(text, sl.line, col))
+        if k and text == sl.text:
+            out.append(sl)  # a whole line of the block: the block's own
+        else:
+            out.append(SourceLine(text, sl.line, sl.column + (word.col + offset if k == 0 else 0)))
     return out
