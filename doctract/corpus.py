@@ -25,8 +25,7 @@ from doctract.contract import Target
 from doctract.model import CurlRequest, Tutorial
 from doctract.profile import Facts, NoFacts
 from doctract.urls import (
-    HEX_ID,
-    UUID,
+    ENTITY_ID,
     is_host_placeholder,
     placeholder_name,
     placeholder_names,
@@ -264,7 +263,8 @@ class Corpus:
 
 
 def ids_in(text: str) -> set[str]:
-    return {m.group().lower() for m in UUID.finditer(text)} | set(HEX_ID.findall(text))
+    """The UUIDs (lower-cased) and 32-digit hex ids in a text."""
+    return {found.lower() for found in ENTITY_ID.findall(text)}
 
 
 def leaf_strings(value: Any) -> list[tuple[str, str, list[str | int]]]:

@@ -15,6 +15,8 @@ UUID = re.compile(
     r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
 )
 HEX_ID = re.compile(r"\b[0-9a-f]{32}\b")
+# either kind of id, in one scan of a text (a 32-digit id and a UUID never overlap)
+ENTITY_ID = re.compile(rf"\b(?:{UUID.pattern[2:-2]}|{HEX_ID.pattern[2:-2]})\b")
 # a URL written without a scheme that starts with its host: a placeholder for the base URL
 # (`MEILISEARCH_URL`, `{HOST}`, `$API_URL`, `<host>`) or a host with a port or a dot
 _HOST_LEAD = re.compile(
@@ -23,11 +25,12 @@ _HOST_LEAD = re.compile(
 )
 
 
-def placeholder_names(text: str) -> list[str]:
+@lru_cache(maxsize=1024)  # header values repeat across a doc set (`Bearer {ACCESS_TOKEN}`)
+def placeholder_names(text: str) -> tuple[str, ...]:
     """Names of the `{NAME}` (or `{{NAME}}`) placeholders in a text, in order."""
     if "{" not in text:  # most values have none: no need to run the expression
-        return []
-    return [a or b for a, b in PLACEHOLDER.findall(text)]
+        return ()
+    return tuple(a or b for a, b in PLACEHOLDER.findall(text))
 
 
 def placeholder_name(text: str) -> str | None:

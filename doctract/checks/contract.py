@@ -38,7 +38,9 @@ _BROKEN = frozenset({CURL_MISSING_URL, CURL_UNBALANCED_QUOTE, CURL_MISSING_COMMA
 
 
 def _target(request: CurlRequest, corpus: Corpus) -> Target | None:
-    if not request.url or any(d.code in _BROKEN for d in request.diagnostics):
+    if not request.url:
+        return None
+    if request.diagnostics and any(d.code in _BROKEN for d in request.diagnostics):
         return None
     return corpus.resolve(request.method, request.url)
 

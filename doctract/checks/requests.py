@@ -41,13 +41,14 @@ def missing_header(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
     body is sent. `required-headers` in the configuration replaces the contract's list.
     Without a contract, only Authorization, and only where most of the doc set sends it.
     """
+    examples = _examples(corpus)
     for step in tutorial.steps:
         for request in step.requests:
             if any(d.code == CURL_UNBALANCED_QUOTE for d in request.diagnostics):
                 continue  # the headers after an open quote are not headers; one defect, one finding
             malformed = {name.lower() for name in request.malformed}
-            for need in needs(request, corpus):
-                if _has(request, need) or need.name.lower() in malformed:
+            for need in needs(request, corpus, examples):
+                if _has(request, need.name, need.location) or need.name.lower() in malformed:
                     continue  # present, or written without ':' (header-syntax says so)
                 what = {"query": "query parameter", "cookie": "cookie"}.get(need.location, "header")
                 hint = {
@@ -62,13 +63,18 @@ def missing_header(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit]:
                 )
 
 
-def needs(request: CurlRequest, corpus: Corpus) -> list[Need]:
-    """What this request must send, by configuration, contract or doc-set convention."""
-    found: list[Need] = []
-    examples = {
+def _examples(corpus: Corpus) -> dict[str, str]:
+    """Example values of headers, by lower-case name: the profile's credentials' first."""
+    return {
         **_EXAMPLES,
         **{k.lower(): v for k, v in corpus.api.profile.credential_examples.items()},
     }
+
+
+def needs(request: CurlRequest, corpus: Corpus, examples: dict[str, str]) -> list[Need]:
+    """What this request must send, by configuration, contract or doc-set convention
+    (`examples`: see `_examples`)."""
+    found: list[Need] = []
     if corpus.required_headers is not None:
         found += [
             Need(n, examples.get(n.lower(), "{VALUE}"), "required-headers in the configuration")
@@ -129,16 +135,17 @@ def _contract_needs(request: CurlRequest, target: Target, examples: dict[str, st
 
 
 def _has_credential(request: CurlRequest, cred: Credential) -> bool:
-    return _has(request, Need(cred.name, "", "", cred.location))
+    return _has(request, cred.name, cred.location)
 
 
-def _has(request: CurlRequest, need: Need) -> bool:
-    if need.location == "query":
-        return any(k == need.name for k, _ in query_pairs(split_url(request.url)[2]))
-    if need.location == "cookie":
+def _has(request: CurlRequest, name: str, location: str) -> bool:
+    """Whether the request sends `name` in the header, query or cookie (`location`)."""
+    if location == "query":
+        return any(k == name for k, _ in query_pairs(split_url(request.url)[2]))
+    if location == "cookie":
         cookie = request.header("Cookie")
-        return cookie is not None and f"{need.name}=" in cookie.value
-    return request.header(need.name) is not None
+        return cookie is not None and f"{name}=" in cookie.value
+    return request.header(name) is not None
 
 
 def _json_body(request: CurlRequest) -> bool:

@@ -7,13 +7,10 @@ from dataclasses import dataclass, field
 
 from doctract.extractors.curl import looks_like_curl, parse_curl
 from doctract.extractors.events import (
-    CodeEvent,
-    DiagnosticEvent,
     Event,
     HeadingEvent,
     LabelEvent,
     ProseEvent,
-    TableEvent,
 )
 from doctract.extractors.jsonparse import parse_json
 from doctract.model import (
@@ -76,7 +73,7 @@ class _StepBuilder:
 
     def add_prose(self, text: str, pos: Pos) -> None:
         self.prose.append(text)
-        if self.label is None:
+        if self.label is None and "endpoint" in text:  # every mention ends with the word
             for m in _MENTION.finditer(text):
                 self.mentions.append(EndpointMention(m.group(2).rstrip("./"), m.group(1), pos))
         if self.label is None and self.requests and _RESPONSE_CUE.search(text):
@@ -131,12 +128,12 @@ def assemble(path: str, title: str, form: str, events: list[Event]) -> Tutorial:
             current.label = event.label
         elif isinstance(event, ProseEvent):
             current.add_prose(event.text, event.pos)
-        elif isinstance(event, CodeEvent):
-            current.add_code(event.block)
-        elif isinstance(event, TableEvent):
-            current.tables.append(event.table)
-        elif isinstance(event, DiagnosticEvent):
-            diagnostics.append(event.diagnostic)
+        elif isinstance(event, CodeBlock):
+            current.add_code(event)
+        elif isinstance(event, Table):
+            current.tables.append(event)
+        elif isinstance(event, Diagnostic):
+            diagnostics.append(event)
     steps.append(current.build())
     kept = tuple(s for s in steps if s.blocks or s.tables or s.api_format or s.responses)
     return Tutorial(path, title, form, kept, tuple(diagnostics))

@@ -119,7 +119,7 @@ def sendable_header_name(name: str) -> bool:
     return bool(_HEADER_NAME.fullmatch(name) or re.search(r"[{<$]", name))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     text: str
     line: int  # index into the block's lines
@@ -127,13 +127,13 @@ class _Word:
     quoted: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class _Command:
     words: list[_Word] = field(default_factory=list)
     last_line: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Lexed:
     commands: list[_Command]
     diagnostics: list[Diagnostic]
@@ -161,27 +161,16 @@ def looks_like_curl(lines: Sequence[SourceLine]) -> bool:
 
 def _lex(lines: Sequence[SourceLine]) -> _Lexed:
     commands = [_Command()]
+    words = commands[0].words  # the current command's
     diags: list[Diagnostic] = []
-    chars: list[str] | None = None
+    chars: list[str] = []  # the pieces of the word being read, when `word` is True
+    word = False
     start = (0, 0, False)
     quote: str | None = None
     quote_at = (0, 0)
     continued_at: tuple[int, int] | None = None
     dangling: tuple[int, int] | None = None
-    piped = False
-
-    def finish() -> None:
-        nonlocal chars
-        if chars is not None and not piped:
-            commands[-1].words.append(_Word("".join(chars), *start))
-        chars = None
-
-    def begin(li: int, col: int, quoted: bool) -> list[str]:
-        nonlocal chars, start
-        if chars is None:
-            chars = []
-            start = (li, col, quoted)
-        return chars
+    piped = False  # after `|`, `;` or `&`: the rest of the line is another command's
 
     for li, sl in enumerate(lines):
         s = sl.text
@@ -189,21 +178,55 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
         i = 0
         continued_at = None
         while i < n:
-            if quote == "'":
+            if quote is None:
+                c = s[i]
+                if c.isspace():  # a word ends; the rest of the run ends no other
+                    if word and not piped:
+                        words.append(_Word("".join(chars), *start))
+                    word = False
+                    i += 1
+                    while i < n and s[i].isspace():
+                        i += 1
+                elif c == "#" and not word:
+                    break  # a comment
+                elif c in "'\"":
+                    if not word:
+                        word, chars, start = True, [], (li, i, True)
+                    quote = c
+                    quote_at = (li, i)
+                    i += 1
+                elif c == "\\":
+                    if i == n - 1:
+                        continued_at = (li, i)
+                        i += 1
+                    else:
+                        if not word:
+                            word, chars, start = True, [], (li, i, False)
+                        chars.append(s[i + 1])
+                        i += 2
+                elif c in ";|&":
+                    if word and not piped:
+                        words.append(_Word("".join(chars), *start))
+                    word = False
+                    piped = True
+                    i += 1
+                else:
+                    end = _PLAIN.match(s, i).end()  # type: ignore[union-attr]  # c is plain
+                    if not word:
+                        word, chars, start = True, [], (li, i, False)
+                    chars.append(s[i:end])
+                    i = end
+            elif quote == "'":  # a quote is always inside a word
                 j = s.find("'", i)
-                buf = begin(li, i, True)
                 if j < 0:
-                    buf.append(s[i:])
-                    i = n
+                    chars.append(s[i:])
                     break
-                buf.append(s[i:j])
+                chars.append(s[i:j])
                 i = j + 1
                 quote = None
-                continue
-            if quote == '"':
-                buf = begin(li, i, True)
+            else:
                 end = _DQ_TEXT.match(s, i).end()  # type: ignore[union-attr]  # `*` always matches
-                buf.append(s[i:end])
+                chars.append(s[i:end])
                 i = end
                 if i >= n:
                     break
@@ -212,45 +235,13 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
                     i += 1
                 elif i + 1 < n:
                     nxt = s[i + 1]
-                    buf.append(nxt if nxt in '"\\$`' else s[i:i + 2])
+                    chars.append(nxt if nxt in '"\\$`' else s[i:i + 2])
                     i += 2
                 else:
                     continued_at = (li, i)
                     i += 1
-                continue
-            c = s[i]
-            if c.isspace():
-                finish()
-                i += 1
-                while i < n and s[i].isspace():  # the rest of the run ends no other word
-                    i += 1
-            elif c == "#" and chars is None:
-                break
-            elif c in "'\"":
-                begin(li, i, True)
-                quote = c
-                quote_at = (li, i)
-                i += 1
-            elif c == "\\":
-                if i == n - 1:
-                    continued_at = (li, i)
-                    i += 1
-                else:
-                    begin(li, i, False).append(s[i + 1])
-                    i += 2
-            elif c in ";|&":
-                finish()
-                piped = True
-                i += 1
-            else:
-                m = _PLAIN.match(s, i)
-                end = m.end() if m else i + 1
-                begin(li, i, False).append(s[i:end])
-                i = end
         if quote is not None:
-            if chars is not None and quote == "'":
-                chars.append("\n")
-            elif chars is not None and continued_at is None:
+            if quote == "'" or continued_at is None:
                 chars.append("\n")
             continue
         if continued_at is not None:
@@ -258,17 +249,21 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
             continue
         if s.strip():
             dangling = None
-        finish()
+        if word and not piped:
+            words.append(_Word("".join(chars), *start))
+        word = False
         piped = False
-        if commands[-1].words:
+        if words:
             commands[-1].last_line = li
             commands.append(_Command())
+            words = commands[-1].words
     if quote is not None:
         li, col = _first_unpaired_quote(lines, quote) or quote_at
         diags.append(Diagnostic(
             CURL_UNBALANCED_QUOTE, f"the {quote} opened here is never closed",
             _pos(lines, li, col), f"close the quoted text with a matching {quote}"))
-    finish()
+    if word and not piped:
+        words.append(_Word("".join(chars), *start))
     if commands[-1].words:
         commands[-1].last_line = len(lines) - 1
     if dangling is not None and quote is None:
@@ -340,7 +335,7 @@ def parse_curl(lines: Sequence[SourceLine]) -> list[CurlRequest]:
     return requests
 
 
-@dataclass
+@dataclass(slots=True)
 class _Data:
     word: _Word
     text: str
@@ -348,7 +343,7 @@ class _Data:
     file: bool  # `@file`: curl reads the body from a file
 
 
-@dataclass
+@dataclass(slots=True)
 class _Parsed:
     method: str | None = None
     url: _Word | None = None
@@ -520,13 +515,14 @@ def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
             pos, f"write it as '{first}: VALUE'"))
         return
     stripped = name.strip()
-    if stripped and _HEADER_NAME.fullmatch(stripped) and name != stripped:
+    token = bool(stripped) and _HEADER_NAME.fullmatch(stripped) is not None
+    if token and name != stripped:
         diags.append(Diagnostic(
             HEADER_SYNTAX,
             f"the header name {stripped} is followed by a space before ':', so curl sends a "
             "malformed header that servers reject or ignore",
             pos, f"remove the space: '{stripped}: ...'"))
-    elif stripped and not sendable_header_name(stripped):
+    elif stripped and not token and not sendable_header_name(stripped):
         diags.append(Diagnostic(
             HEADER_SYNTAX,
             f"the header name {stripped!r} is not a valid header name (spaces or other "
@@ -620,6 +616,8 @@ def _body_lines(word: _Word, lines: Sequence[SourceLine]) -> list[SourceLine]:
     for k, text in enumerate(word.text.split("\n")):
         li = min(word.line + k, len(lines) - 1)
         sl = lines[li]
-        col = sl.column + (word.col + offset if k == 0 else 0)
-        out.append(SourceLine(text, sl.line, col))
+        if k and text == sl.text:
+            out.append(sl)  # a whole line of the block: the block's own
+        else:
+            out.append(SourceLine(text, sl.line, sl.column + (word.col + offset if k == 0 else 0)))
     return out

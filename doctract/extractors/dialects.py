@@ -89,12 +89,13 @@ def directive_options(content: list[str]) -> int:
 
 
 # a line that may open or close a container: most documents have none, and are left as they are
-_CONTAINER_SIGN = re.compile(r"^[ \t]*(?::{3,}|(?:`{3,}|~{3,})[ \t]*\{|</?[A-Z])", re.MULTILINE)
+# (searched for after a "\n", which the search finds faster than a MULTILINE `^`)
+_CONTAINER_SIGN = re.compile(r"\n[ \t]*(?::{3,}|(?:`{3,}|~{3,})[ \t]*\{|</?[A-Z])")
 
 
 def unwrap(lines: list[str], start: int = 0) -> list[str]:
     """The lines with MDX and MyST containers unwrapped (see the module docstring)."""
-    if not _CONTAINER_SIGN.search("\n".join(lines[start:])):
+    if not _CONTAINER_SIGN.search("\n" + "\n".join(lines[start:])):
         return list(lines)
     out = list(lines)
     n = len(lines)

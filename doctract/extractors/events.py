@@ -35,8 +35,7 @@ class HeadingEvent:
 
 @dataclass(frozen=True, slots=True)
 class LabelEvent:
-    label: str  # "api-format", "request" or "response"
-    pos: Pos
+    label: str  # "api-format", "request" or "response": what the step's next blocks are
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,22 +44,8 @@ class ProseEvent:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
-class CodeEvent:
-    block: CodeBlock
-
-
-@dataclass(frozen=True, slots=True)
-class TableEvent:
-    table: Table
-
-
-@dataclass(frozen=True, slots=True)
-class DiagnosticEvent:
-    diagnostic: Diagnostic
-
-
-Event = HeadingEvent | LabelEvent | ProseEvent | CodeEvent | TableEvent | DiagnosticEvent
+# code blocks, tables and extraction diagnostics are events as the model has them
+Event = HeadingEvent | LabelEvent | ProseEvent | CodeBlock | Table | Diagnostic
 
 
 def plain_text(text: str) -> str:

@@ -16,13 +16,10 @@ from markdown_it.token import Token
 
 from doctract.extractors.dialects import directive_language, directive_options, unwrap
 from doctract.extractors.events import (
-    CodeEvent,
-    DiagnosticEvent,
     Event,
     HeadingEvent,
     LabelEvent,
     ProseEvent,
-    TableEvent,
     label_of,
     plain_text,
     split_anchor,
@@ -90,7 +87,7 @@ def markdown_events(text: str) -> tuple[str, list[Event]]:
             line = tok.map[0] + 1 if tok.map else 1
             label = label_of(content)
             if label is not None:
-                events.append(LabelEvent(label, Pos(line, 1)))
+                events.append(LabelEvent(label))
             else:
                 events.append(ProseEvent(plain_text(content), Pos(line, 1)))
             i += 3
@@ -99,7 +96,7 @@ def markdown_events(text: str) -> tuple[str, list[Event]]:
             events.extend(_code_events(tok, lines, prepared))
         elif ttype == "table_open":
             table, i = _table(tokens, i)
-            events.append(TableEvent(table))
+            events.append(table)
             continue
         i += 1
     return title, events
@@ -132,14 +129,14 @@ def _code_events(tok: Token, lines: list[str], prepared: list[str]) -> list[Even
         else:  # indented (in a list, a blockquote or a container): where the text starts
             code_lines.append(SourceLine(text, li, len(src) - len(text) + 1))
     block = CodeBlock(lang, info, tuple(code_lines), Pos(start + 1, 1), fenced)
-    events: list[Event] = [CodeEvent(block)]
+    events: list[Event] = [block]
     if fenced:
         closing = prepared[end - 1].strip() if 0 < end <= len(prepared) else ""
         marker = tok.markup
         if end - start < 2 or not (closing.startswith(marker) and set(closing) <= set(marker[0])):
-            events.append(DiagnosticEvent(Diagnostic(
+            events.append(Diagnostic(
                 UNCLOSED_FENCE, f"the code fence opened here with {marker} is never closed",
-                Pos(start + 1, 1), f"close it with a line of {marker}")))
+                Pos(start + 1, 1), f"close it with a line of {marker}"))
     return events
 
 

@@ -12,12 +12,10 @@ import re
 
 from doctract.extractors.curl import looks_like_curl
 from doctract.extractors.events import (
-    CodeEvent,
     Event,
     HeadingEvent,
     LabelEvent,
     ProseEvent,
-    TableEvent,
     label_of,
     slug,
 )
@@ -49,7 +47,7 @@ def rendered_events(text: str) -> tuple[str, list[Event]]:
         if marker:
             lang = marker.group(1).lower()
             end = _code_end(lines, i + 1, lang)
-            events.append(CodeEvent(_block(lines, i + 1, end, lang, line)))
+            events.append(_block(lines, i + 1, end, lang, line))
             i = end
             block_ended = True
             continue
@@ -58,7 +56,7 @@ def rendered_events(text: str) -> tuple[str, list[Event]]:
             continue
         label = label_of(line)
         if label is not None:
-            events.append(LabelEvent(label, pos))
+            events.append(LabelEvent(label))
             i += 1
             block_ended = True
             continue
@@ -68,13 +66,13 @@ def rendered_events(text: str) -> tuple[str, list[Event]]:
             lang = "json" if line.startswith(("{", "[")) else (
                 "http" if _API_FORMAT.match(line) else "shell")
             end = i + 1 if lang == "http" else _code_end(lines, i, lang)
-            events.append(CodeEvent(_block(lines, i, end, lang, "", fenced=False)))
+            events.append(_block(lines, i, end, lang, "", fenced=False))
             i = end
             block_ended = True
             continue
         if lower in _TABLE_HEADS and i + 1 < n and lines[i + 1].strip().lower() == "description":
             table, i = _table(lines, i)
-            events.append(TableEvent(table))
+            events.append(table)
             continue
         if not title:
             title = line
