@@ -647,12 +647,12 @@ def _did_not_run(feature: Path, doc: str, why: str, scrubber: Scrubber) -> Findi
 
 # `--workers auto` replays serially below this many tutorials per available core. Each
 # pytest-xdist worker is a fresh interpreter that imports doctract, pytest-bdd and the contract
-# and collects every feature before it replays one, and that start-up grows with the number of
-# features. Measured with `doctract run` offline on the benchmark corpus, 2-core machine, serial
-# against `-n 2`: 3 tutorials 1.4 s / 3.3 s, 100: 4.3 / 6.0, 300: 10.6 / 14.4, 600: 20.3 / 24.4
-# (workers still lose), 800: 26.3 / 18.6, 1,000: 32.5 / 20.5 (workers win, 1.4-1.6x). The
-# break-even lies between 600 and 800 tutorials on 2 cores: about 350 per core.
-AUTO_MIN_TUTORIALS_PER_CORE = 350
+# and parses every feature before it replays one. Measured with `doctract run` offline on the
+# benchmark corpus, quiet 2-core machine, serial against `-n 2`, since each feature is parsed
+# only where it is collected (the controller parsed them all first before): 30 tutorials
+# 2.54 s / 2.47 s, 100: 4.11 / 3.75, 300: 9.78 / 6.64, 1,000: 28.4 / 18.2. The break-even lies
+# near 30 tutorials on 2 cores: 25 per core leaves serial the runs workers barely shorten.
+AUTO_MIN_TUTORIALS_PER_CORE = 25
 
 
 def _available_cores() -> int:
