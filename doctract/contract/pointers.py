@@ -12,11 +12,18 @@ def pointer(*parts: str) -> str:
     return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+def parts(at: str) -> list[str]:
+    """A JSON pointer's unescaped parts (`/paths/~1pets/get` -> `paths`, `/pets`, `get`):
+    what `pointer` was made from."""
+    if not at.strip("/"):
+        return []
+    return [part.replace("~1", "/").replace("~0", "~") for part in at.lstrip("/").split("/")]
+
+
 def lookup(document: Any, at: str) -> Any:
     """The node a JSON pointer (`/components/schemas/Pet`) names, or None."""
     node = document
-    for part in at.lstrip("/").split("/") if at.strip("/") else []:
-        part = part.replace("~1", "/").replace("~0", "~")
+    for part in parts(at):
         if isinstance(node, dict):
             node = node.get(part)
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):

@@ -24,6 +24,7 @@ from doctract.api import Api
 from doctract.contract import Contract, Target
 from doctract.contract.fields import response_schema, volatile_fields
 from doctract.contract.model import Operation
+from doctract.contract.pointers import parts as pointer_parts
 from doctract.errors import DoctractError
 from doctract.findings import Finding, Severity
 from doctract.interrupts import signal_name
@@ -151,11 +152,10 @@ def _schemathesis_operation(contract: Contract, operation: Operation, path: str)
     if key not in _OPERATIONS:
         schema = _schemathesis(contract)
         found: Any = None
-        parts = operation.pointer.split("/")
-        if len(parts) == 4 and parts[1] == "paths":
-            template = parts[2].replace("~1", "/").replace("~0", "~")
+        where = pointer_parts(operation.pointer)
+        if len(where) == 3 and where[0] == "paths":
             with contextlib.suppress(LookupError):
-                found = schema[template][parts[3].upper()]
+                found = schema[where[1]][where[2].upper()]
         if found is None:  # not a plain path item: ask schemathesis' router
             found = schema.find_operation_by_path(operation.method, path)
         _OPERATIONS[key] = found
