@@ -1,9 +1,14 @@
-"""Shared test helpers: fixture locations, the seeds folder, and lint shortcuts."""
+"""Shared test helpers: fixture locations, the seeds folder, lint shortcuts, and a loopback
+HTTP server for test APIs."""
 
 from __future__ import annotations
 
 import os
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,6 +28,19 @@ FUZZ_COUNTS: dict[str, int] = {}  # robustness tests add their figures (inputs r
 _EXPECT = re.compile(r"<!-- expect: ([\d ]+) -->")
 # the seeds, the example docs and most rule fixtures are Flow Service tutorials
 FLOW_SERVICE = Config(profile="flow-service")
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler], daemon_threads: bool = False) -> Iterator[str]:
+    """The base URL of `handler` served on a free 127.0.0.1 port while the block runs."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = daemon_threads
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def lint(*paths: Path | str, config: Config | None = None) -> LintResult:

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from conftest import FIXTURES
+from conftest import FIXTURES, serving
 
 NOTES = FIXTURES / "apis" / "notes"
 
@@ -182,12 +182,5 @@ def _handler(state: NotesState) -> type[BaseHTTPRequestHandler]:
 def notes_api(token: str, feed_key: str) -> Iterator[tuple[str, NotesState]]:
     """(base URL, state) of a fresh Notes API on a free loopback port."""
     state = NotesState(token, feed_key)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", state
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_handler(state), daemon_threads=True) as base:
+        yield base, state

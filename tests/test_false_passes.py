@@ -6,16 +6,15 @@ the progress line, results.json and the exit status all derive from the same fin
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import doctract.replay.session
-from conftest import EXAMPLES, ROOT, invoke, lint_text
+from conftest import EXAMPLES, ROOT, invoke, lint_text, serving
 from doctract.replay.tutorial_run import Documented, Ending, unaccounted
 
 TUTORIAL = EXAMPLES / "flow-service" / "draft-and-publish-a-dataflow.md"
@@ -99,14 +98,8 @@ class _Deep(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def deep_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Deep)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Deep) as base:
+        yield base
 
 
 LIST_THINGS = """# List things
@@ -171,13 +164,8 @@ class _Json(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def json_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Json)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Json) as base:
+        yield base
 
 
 def test_an_exception_while_sending_is_an_internal_error_and_the_next_request_is_sent(

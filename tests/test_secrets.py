@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, serving
 from doctract.emulator.server import free_port
 from doctract.secrets import SCRUBBED, Scrubber
 from doctract.secrets import scrubber as scrubber_module
@@ -568,7 +567,7 @@ CHAT_AUTH: list[str] = []  # the Authorization headers the chat API received
 @contextlib.contextmanager
 def chat_api() -> Iterator[str]:
     """A chat completion endpoint on 127.0.0.1 that answers with token counts."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -593,14 +592,8 @@ def chat_api() -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        yield base
 
 
 def test_token_counts_stay_numbers_so_offline_replay_finds_what_the_live_run_found(
