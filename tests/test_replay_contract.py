@@ -81,23 +81,20 @@ def _findings(out: str) -> list[dict[str, Any]]:
     return findings
 
 
+def _record_live(target: str, base: str, doc_set: Path) -> tuple[int, str]:
+    """`doctract run TARGET --live BASE --record all`, findings as JSON, from the doc set."""
+    return invoke(
+        "run", target, "--live", base, "--record", "all", "--format", "json", "--no-progress",
+        cwd=doc_set,
+    )  # fmt: skip
+
+
 # --- a live run against the Notes API ------------------------------------------------------
 
 
 def test_a_live_run_chains_ids_and_etags_from_the_contract_and_cleans_up(doc_set: Path) -> None:
     with notes_api(TOKEN, FEED_KEY) as (base, api):
-        code, out = invoke(
-            "run",
-            "docs",
-            "--live",
-            base,
-            "--record",
-            "all",
-            "--format",
-            "json",
-            "--no-progress",
-            cwd=doc_set,
-        )
+        code, out = _record_live("docs", base, doc_set)
     findings = _findings(out)
     assert code == 0, out
     assert [(f["rule"], f["path"], f["line"]) for f in findings] == [
@@ -437,18 +434,7 @@ def test_a_diverging_request_names_the_likely_culprit_in_its_hint(doc_set: Path)
     doc = doc_set / "docs" / "getting-started.md"
     doc.write_text(doc.read_text().replace('"noteCount": 1', '"noteCount": "one"', 1))
     with notes_api(TOKEN, FEED_KEY) as (base, _):
-        _, out = invoke(
-            "run",
-            "docs/getting-started.md",
-            "--live",
-            base,
-            "--record",
-            "all",
-            "--format",
-            "json",
-            "--no-progress",
-            cwd=doc_set,
-        )
+        _, out = _record_live("docs/getting-started.md", base, doc_set)
     (finding,) = _findings(out)
     assert (finding["rule"], finding["line"]) == ("response-shape-mismatch", 61), out
     assert finding["hint"].startswith(
@@ -464,18 +450,7 @@ def test_a_create_that_failed_blocks_the_requests_that_need_its_id(doc_set: Path
     doc = doc_set / "docs" / "getting-started.md"
     doc.write_text(doc.read_text().replace('{"name": "Groceries"}', '{"title": "Groceries"}'))
     with notes_api(TOKEN, FEED_KEY) as (base, api):
-        _, out = invoke(
-            "run",
-            "docs/getting-started.md",
-            "--live",
-            base,
-            "--record",
-            "all",
-            "--format",
-            "json",
-            "--no-progress",
-            cwd=doc_set,
-        )
+        _, out = _record_live("docs/getting-started.md", base, doc_set)
     found = [(f["rule"], f["line"]) for f in _findings(out)]
     assert found == [
         ("request-rejected", 12),
