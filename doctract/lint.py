@@ -167,6 +167,7 @@ def lint_paths(
     return _lint(tasks, config, problems, len(set(chosen.report)), progress, jobs)
 
 
+@collector_paused()
 def _lint(
     tasks: Sequence[Task],
     config: Config,
@@ -179,18 +180,6 @@ def _lint(
     (recording the questions each asks), then check again those the whole doc set answers
     otherwise (doctract.questions). The findings, facts and questions of a document are all
     this process keeps of it."""
-    with collector_paused():
-        return _lint_paused(tasks, config, extra, checked, progress, jobs)
-
-
-def _lint_paused(
-    tasks: Sequence[Task],
-    config: Config,
-    extra: Sequence[Finding],
-    checked: int,
-    progress: LintProgress | None,
-    jobs: int | None,
-) -> LintResult:
     api = api_of(config)
     rules = active_rules(config)
     first = Corpus.from_facts((), config.required_headers, config.host, api)
