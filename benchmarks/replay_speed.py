@@ -1,5 +1,5 @@
 """Generate + offline replay time per scenario, as a ratio to bare vcrpy replaying the same
-interactions, and the speed-up of replaying with pytest-xdist workers.
+interactions, and the speed-up of replaying with worker processes (`--workers`).
 
     python benchmarks/replay_speed.py [--scenarios 1000] [--workers 2]
 
@@ -10,7 +10,7 @@ against the emulator, then times, in one run and both through pytest in this pro
 - bare vcrpy: a plain pytest test parametrized over the same cassettes that sends each recorded
   request with requests inside `vcr.use_cassette(record_mode="none")`, the requests taken from
   the cassette vcrpy loaded (each cassette parsed once on both sides: same files, same work).
-- `doctract run features` against `doctract run features -n WORKERS` (pytest-xdist), each a
+- `doctract run features` against `doctract run features --workers N` (N worker processes), each a
   fresh process as a user runs it, for the parallel speed-up.
 Targets (issue #13): doctract at most 1.2x bare vcrpy at 300 and 1,000 scenarios; at least
 1.6x faster on 2 workers at 1,000.
@@ -155,7 +155,7 @@ def main() -> int:
     print(f"ratio {ratio:.2f}x: {'within' if ratio <= TARGET else 'OVER'} the {TARGET}x target")
     speedup = serial_cli / parallel
     print(
-        f"doctract run: {serial_cli:.2f} s serial, {parallel:.2f} s on {args.workers} xdist "
+        f"doctract run: {serial_cli:.2f} s serial, {parallel:.2f} s on {args.workers} "
         f"workers, speed-up {speedup:.2f}x "
         f"({'meets' if speedup >= TARGET_SPEEDUP else 'BELOW'} the {TARGET_SPEEDUP}x target), "
         f"same findings as serial: {same}"

@@ -462,8 +462,9 @@ def generate(
     "--workers",
     default=None,
     metavar="N|auto",
-    help="Replay tutorials in parallel with pytest-xdist; auto: one worker per available "
-    "core, or serial when there are too few tutorials to pay for the workers' start-up.",
+    help="Replay tutorials in N worker processes, each with its share of them; auto: one "
+    "worker per available core, or serial when there are too few tutorials to pay for the "
+    "workers' start-up.",
 )
 @click.option(
     "--progress/--no-progress",
@@ -585,7 +586,8 @@ def _replay(
     from doctract.project import root_relative
     from doctract.replay.generate import feature_files, run_features, unparsable
     from doctract.replay.generate import generate as write_features
-    from doctract.replay.progress import RunProgress, Unrecorded
+    from doctract.replay.progress import ProgressDisplay, RunProgress, Unrecorded
+    from doctract.replay.workers import replay as replay_in_workers
 
     with tempfile.TemporaryDirectory(prefix="doctract-features-") as tmp:
         features = feature_files(paths)
@@ -614,12 +616,14 @@ def _replay(
                 "--allow-empty to accept that)"
             )
         args = ["-p", "no:terminal"]
-        xdist = _xdist_workers(workers, len(features))
-        if xdist is not None:
-            args += ["-p", "xdist", "-n", xdist]
         unrecorded = Unrecorded()
-        plugins = [unrecorded, *([RunProgress()] if progress else [])]
-        _, results = run_features(features, options, args, plugins)
+        display = ProgressDisplay() if progress else None
+        count = _worker_count(workers, len(features))
+        if count > 1:
+            results = replay_in_workers(features, options, args, count, display, unrecorded)
+        else:
+            plugins = [unrecorded, *([RunProgress(display)] if display else [])]
+            _, results = run_features(features, options, args, plugins)
         ran = {r["path"] for r in results}
         for feature in features:
             doc = _feature_doc(feature)
@@ -645,32 +649,25 @@ def _did_not_run(feature: Path, doc: str, why: str, scrubber: Scrubber) -> Findi
     )
 
 
-# `--workers auto` replays serially below this many tutorials per available core. Each
-# pytest-xdist worker is a fresh interpreter that imports doctract, pytest-bdd and the contract
-# and parses every feature before it replays one. Measured with `doctract run` offline on the
-# benchmark corpus, quiet 2-core machine, serial against `-n 2`, since each feature is parsed
-# only where it is collected (the controller parsed them all first before): 30 tutorials
-# 2.54 s / 2.47 s, 100: 4.11 / 3.75, 300: 9.78 / 6.64, 1,000: 28.4 / 18.2. The break-even lies
-# near 30 tutorials on 2 cores: 25 per core leaves serial the runs workers barely shorten.
+# `--workers auto` replays serially below this many tutorials per available core. Measured
+# with `doctract run` offline on the benchmark corpus, quiet 2-core machine, serial against
+# `--workers 2`: TODO.
 AUTO_MIN_TUTORIALS_PER_CORE = 25
 
 
-def _available_cores() -> int:
-    """The cores this process may run on (its affinity, e.g. a CI container's share)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
+def _worker_count(workers: str | None, tutorials: int) -> int:
+    """How many worker processes replay the tutorials, 1 for this process alone: `auto` is
+    one per available core when there are enough tutorials to pay for the workers' start-up;
+    never more than the tutorials, and one where the platform cannot fork them."""
+    from doctract.pool import available_cores
+    from doctract.replay.workers import can_fork
 
-
-def _xdist_workers(workers: str | None, tutorials: int) -> str | None:
-    """The `-n` to give pytest-xdist, None to replay in this process: `auto` is one worker per
-    available core when there are enough tutorials to pay for the workers' start-up."""
-    if workers != "auto":
-        return workers
-    cores = _available_cores()
-    if cores < 2 or tutorials < AUTO_MIN_TUTORIALS_PER_CORE * cores:
-        return None
-    return str(cores)
+    if workers is None or not can_fork():
+        return 1
+    if workers == "auto":
+        cores = available_cores()
+        return cores if cores > 1 and tutorials >= AUTO_MIN_TUTORIALS_PER_CORE * cores else 1
+    return max(1, min(int(workers), tutorials))
 
 
 def _feature_doc(feature: Path) -> str | None:

@@ -249,11 +249,11 @@ def test_a_request_without_a_terminal_state_is_unaccounted() -> None:
     assert unaccounted(documented, {**endings, 3: Ending(sent=False)}) == [Documented(3, 30, "c")]
 
 
-@pytest.mark.parametrize("workers", [[], ["--workers", "2"]], ids=["serial", "xdist"])
+@pytest.mark.parametrize("workers", [[], ["--workers", "2"]], ids=["serial", "workers"])
 def test_a_feature_that_cannot_be_parsed_does_not_stop_the_other_tutorials(
     tmp_path: Path, workers: list[str]
 ) -> None:
-    """All features are collected by one pytest session (in each xdist worker): one that
+    """All features are collected by one pytest session (in each worker): one that
     pytest-bdd cannot parse used to stop every tutorial (each an internal-error, none
     replayed)."""
     features = tmp_path / "features"

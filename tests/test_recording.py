@@ -54,16 +54,24 @@ def test_record_all_replaces_the_cassette_instead_of_merging(
 
 
 @pytest.mark.parametrize(
-    ("signal_name", "workers"), [("SIGTERM", None), ("SIGINT", None), ("SIGTERM", "2")]
+    ("signal_name", "workers", "group"),
+    [
+        ("SIGTERM", None, False),
+        ("SIGINT", None, False),
+        ("SIGTERM", "2", False),
+        ("SIGINT", "2", False),
+        ("SIGINT", "2", True),  # Ctrl-C at a terminal: to the whole foreground process group
+    ],
 )
 def test_an_interrupted_run_cleans_up_and_keeps_the_previous_cassette(
-    tmp_path: Path, signal_name: str, workers: str | None
+    tmp_path: Path, signal_name: str, workers: str | None, group: bool
 ) -> None:
     """A real `doctract run --live --record all` in its own process, sent SIGTERM (how CI
     cancels a job) or SIGINT (Ctrl-C) mid-tutorial against a slow emulator: exit status 130, a
     line naming the tutorial it interrupted and what cleanup deleted, nothing left on the
-    emulator, and the tutorial's previous cassette byte for byte as it was. With xdist workers
-    too: only the controller gets the signal, and passes it on to them."""
+    emulator, and the tutorial's previous cassette byte for byte as it was. With workers
+    too, whether the run's process alone gets the signal (passed on to the workers) or its
+    whole process group does (Ctrl-C at a terminal)."""
     cassettes = tmp_path / "cassettes"
     cassettes.mkdir()
     previous = (ROOT / "cassettes" / CASSETTE).read_bytes()
@@ -85,12 +93,16 @@ def test_an_interrupted_run_cleans_up_and_keeps_the_previous_cassette(
             text=True,
             # as from a terminal, even where this test runs with SIGINT ignored (a background job)
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            start_new_session=group,  # a group of its own, which the test can signal
         )
         deadline = time.monotonic() + 120
         while requests.get(f"{base}{STATS_PATH}", timeout=10).json()["requests"] < 4:
             assert process.poll() is None and time.monotonic() < deadline, process.communicate()
             time.sleep(0.05)
-        process.send_signal(getattr(signal, signal_name))
+        if group:
+            os.killpg(process.pid, getattr(signal, signal_name))
+        else:
+            process.send_signal(getattr(signal, signal_name))
         _, err = process.communicate(timeout=60)
         left = left_behind(base)
     assert process.returncode == 130, err

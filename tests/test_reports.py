@@ -232,10 +232,10 @@ def test_progress_bar_on_a_terminal() -> None:
     import io
     from types import SimpleNamespace
 
-    from doctract.replay.progress import RunProgress
+    from doctract.replay.progress import ProgressDisplay, RunProgress
 
     stream = io.StringIO()
-    progress = RunProgress(stream=stream, bar=True)
+    progress = RunProgress(ProgressDisplay(stream=stream, bar=True))
     progress.pytest_collection_finish(SimpleNamespace(items=[1, 2]))  # type: ignore[arg-type]
     for node, failed in (("a", False), ("b", True)):
         for when in ("setup", "call", "teardown"):

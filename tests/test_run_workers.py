@@ -1,16 +1,25 @@
-"""`doctract run --workers auto`: serial where pytest-xdist's start-up would dominate, one
-worker per available core otherwise (the arguments given to pytest, never timings)."""
+"""`doctract run --workers`: how many worker processes (serial where their start-up would
+dominate), how the features are dealt to them, and what the run says when a worker fails."""
 
 from __future__ import annotations
 
+import io
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from doctract import cli
-from doctract.replay import generate
+from conftest import ROOT, invoke
+from doctract import cli, pool
+from doctract.replay import generate, workers
+from doctract.replay.progress import ProgressDisplay, Unrecorded
 from doctract.replay.session import ReplayOptions
+
+needs_fork = pytest.mark.skipif(not workers.can_fork(), reason="workers are forked")
 
 
 def _features(folder: Path, count: int) -> list[str]:
@@ -26,59 +35,158 @@ def _features(folder: Path, count: int) -> list[str]:
     return paths
 
 
-def _pytest_args(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tutorials: int, workers: str | None
-) -> list[str]:
-    seen: list[list[str]] = []
+@pytest.mark.parametrize(
+    ("given", "tutorials", "cores", "expected"),
+    [
+        (None, 10_000, 4, 1),
+        ("auto", 3, 4, 1),
+        ("auto", cli.AUTO_MIN_TUTORIALS_PER_CORE * 4 - 1, 4, 1),
+        ("auto", cli.AUTO_MIN_TUTORIALS_PER_CORE * 4, 4, 4),
+        ("auto", 10_000, 1, 1),
+        ("2", 3, 4, 2),
+        ("8", 3, 4, 3),  # never a worker without a tutorial
+        ("0", 3, 4, 1),
+    ],
+)
+def test_worker_count(
+    monkeypatch: pytest.MonkeyPatch, given: str | None, tutorials: int, cores: int, expected: int
+) -> None:
+    monkeypatch.setattr(pool, "available_cores", lambda: cores)
+    monkeypatch.setattr(workers, "can_fork", lambda: True)
+    assert cli._worker_count(given, tutorials) == expected
+
+
+def test_without_fork_the_run_is_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    assert cli._worker_count("4", 100) == 1
+
+
+def test_serial_runs_in_this_process_and_workers_in_theirs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    serial: list[int] = []
+    parallel: list[int] = []
 
     def run_features(features: Any, options: Any, args: Any, plugins: Any = ()) -> Any:
-        seen.append(list(args))
-        return 0, [{"path": f"docs/t{i}.md", "findings": []} for i in range(len(features))]
+        serial.append(len(features))
+        return 0, []
+
+    def replay(features: Any, options: Any, args: Any, count: int, *rest: Any) -> Any:
+        parallel.append(count)
+        return []
 
     monkeypatch.setattr(generate, "run_features", run_features)
-    monkeypatch.setattr(cli, "_available_cores", lambda: 4)
-    paths = _features(tmp_path / "features", tutorials)
-    cli._replay(paths, ReplayOptions(cassettes=tmp_path / "cassettes"), workers, progress=False)
-    assert len(seen) == 1
-    return seen[0]
+    monkeypatch.setattr(workers, "replay", replay)
+    monkeypatch.setattr(workers, "can_fork", lambda: True)
+    paths = _features(tmp_path / "features", 3)
+    options = ReplayOptions(cassettes=tmp_path / "cassettes")
+    cli._replay(paths, options, None, progress=False)
+    cli._replay(paths, options, "2", progress=False)
+    assert (serial, parallel) == ([3], [2])
 
 
-def test_auto_with_few_tutorials_replays_without_xdist(
+def test_shares_are_balanced_by_size_each_feature_once_in_a_stable_order(tmp_path: Path) -> None:
+    folder = tmp_path / "features"
+    folder.mkdir()
+    sizes = [900, 100, 500, 500, 300, 200, 400, 100]
+    features = []
+    for i, size in enumerate(sizes):
+        path = folder / f"f{i}.feature"
+        path.write_text("x" * size)
+        features.append(path)
+    dealt = workers.shares(features, 2)
+    assert sorted(f for share in dealt for f in share) == sorted(features)
+    loads = [sum(f.stat().st_size for f in share) for share in dealt]
+    assert abs(loads[0] - loads[1]) <= 100, loads
+    assert all(share == sorted(share) for share in dealt)
+    assert workers.shares(list(reversed(features)), 2) == dealt
+    assert workers.shares(features[:1], 4) == [[features[0]]]
+
+
+def _copied_features(tmp_path: Path) -> Path:
+    features = tmp_path / "features"
+    features.mkdir()
+    for source in sorted((ROOT / "features").glob("*.feature")):
+        (features / source.name).write_text(source.read_text())
+    return features
+
+
+@needs_fork
+def test_workers_give_the_serial_records_and_one_progress_line_each(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    args = _pytest_args(monkeypatch, tmp_path, 3, "auto")
-    assert "-n" not in args
-    assert "xdist" not in args
+    features = sorted(_copied_features(tmp_path).glob("*.feature"))
+    options = ReplayOptions(cassettes=ROOT / "cassettes", profile="flow-service", root=ROOT)
+    monkeypatch.chdir(ROOT)
+    _, serial = generate.run_features(features, options, ["-p", "no:terminal"])
+    stream = io.StringIO()
+    display = ProgressDisplay(stream, bar=False)
+    parallel = workers.replay(features, options, ["-p", "no:terminal"], 2, display, Unrecorded())
+    assert [r["path"] for r in parallel] == [r["path"] for r in serial]
+    assert [r["findings"] for r in parallel] == [r["findings"] for r in serial]
+    lines = stream.getvalue().splitlines()
+    assert sorted(line.split("] ")[0] for line in lines) == [f"doctract: [{i}/4" for i in "1234"]
+    assert {line.split()[2] for line in lines} == {r["path"] for r in serial}
 
 
-def test_auto_with_many_tutorials_runs_one_worker_per_core(
+@needs_fork
+def test_a_worker_that_dies_costs_its_tutorials_only(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    many = cli.AUTO_MIN_TUTORIALS_PER_CORE * 4
-    args = _pytest_args(monkeypatch, tmp_path, many, "auto")
-    assert args[args.index("-n") + 1] == "4"
-    assert args[args.index("-n") - 1] == "xdist"
+    """A worker killed mid-run sends no records: its tutorials are each an internal-error
+    saying so, the other worker's are replayed and reported."""
+    features = _copied_features(tmp_path)
+    doomed = "flow-service__draft-and-publish-a-dataflow.feature"
+    real = generate.run_features
+
+    def run_features(share: Any, *args: Any, **kwargs: Any) -> Any:
+        if any(Path(f).name == doomed for f in share):
+            os._exit(3)
+        return real(share, *args, **kwargs)
+
+    monkeypatch.setattr(generate, "run_features", run_features)  # the forked workers see it
+    code, out = invoke(
+        "run", str(features), "--cassettes", str(ROOT / "cassettes"), "--profile",
+        "flow-service", "--workers", "2", "--report-dir", str(tmp_path / "reports"), cwd=ROOT,
+    )  # fmt: skip
+    assert code == 2, out
+    results = json.loads((tmp_path / "reports" / "results.json").read_text())
+    lost = [p for p in results["problems"] if p["rule"] == "internal-error"]
+    assert any("draft-and-publish-a-dataflow.md" in p["path"] for p in lost), lost
+    assert all("ended (exit status 3) before sending its records" in p["message"] for p in lost)
+    replayed = {t["path"] for t in results["tutorials"]}
+    assert len(replayed) + len(lost) == 4 and replayed, (replayed, lost)
 
 
-def test_auto_just_below_the_threshold_is_serial(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    args = _pytest_args(monkeypatch, tmp_path, cli.AUTO_MIN_TUTORIALS_PER_CORE * 4 - 1, "auto")
-    assert "-n" not in args
+def test_the_pytest_plugin_under_pytest_xdist_writes_every_record(tmp_path: Path) -> None:
+    """`doctract run --workers` needs no pytest-xdist, but the plugin still works under it in
+    a plain pytest run: each xdist worker appends its records to a results file of its own."""
+    pytest.importorskip("xdist")
+    module = tmp_path / "test_tutorials.py"
+    module.write_text(
+        f"from pytest_bdd import scenarios\n\nscenarios({str(ROOT / 'features')!r})\n"
+    )
+    results = tmp_path / "results.jsonl"
+    command = [
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(module),
+        "-p", "xdist", "-n", "2", f"--rootdir={ROOT}", f"--doctract-results={results}",
+        f"--doctract-cassettes={ROOT / 'cassettes'}", "--doctract-profile=flow-service",
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    files = sorted(p.name for p in tmp_path.glob("results.jsonl*"))
+    assert files == ["results.jsonl.gw0", "results.jsonl.gw1"], done.stdout
+    records = [
+        json.loads(line) for name in files for line in (tmp_path / name).read_text().splitlines()
+    ]
+    assert sorted(r["path"] for r in records) == sorted(_docs_of(ROOT / "features"))
 
 
-def test_auto_on_one_core_is_serial(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_available_cores", lambda: 1)
-    assert cli._xdist_workers("auto", 10_000) is None
-
-
-def test_a_number_of_workers_is_passed_as_given(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    args = _pytest_args(monkeypatch, tmp_path, 3, "2")
-    assert args[args.index("-n") + 1] == "2"
-    assert "-n" not in _pytest_args(monkeypatch, tmp_path / "serial", 3, None)
-
-
-def test_available_cores_is_at_least_one() -> None:
-    assert cli._available_cores() >= 1
+def _docs_of(features: Path) -> list[str]:
+    return [
+        line.strip().removeprefix('Given the tutorial "').rstrip('"')
+        for feature in features.glob("*.feature")
+        for line in feature.read_text().splitlines()
+        if line.strip().startswith('Given the tutorial "')
+    ]

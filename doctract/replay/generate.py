@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 MARKER = "@doctract"
 UNUSED_PLUGINS = (
-    *("schemathesis", "hypothesispytest", "anyio", "platformdirs", "xdist.looponfail"),
+    *("schemathesis", "hypothesispytest", "anyio", "platformdirs"),
+    # `doctract run --workers` has processes of its own (doctract.replay.workers)
+    *("xdist", "xdist.looponfail"),
     # pytest's own that a replay does not use: pytest-bdd looks a step up among every fixture
     # name there is, so each plugin's fixtures (tmp_path, monkeypatch, ...) cost each step
     *("legacypath", "tmpdir", "monkeypatch", "recwarn", "doctest", "junitxml", "subtests"),
@@ -145,8 +147,8 @@ def run_features(
         # a fresh module name per run: pytest.main may run several times in one process
         module = Path(tmp) / f"test_{Path(tmp).name.replace('-', '_')}.py"
         listed = ", ".join(repr(str(f.resolve())) for f in features)
-        # each process that collects (this one, or each xdist worker) parses the features
-        # once, leaving out those it cannot parse (see `collectable`)
+        # pytest-bdd parses the features as it collects them, leaving out those it cannot
+        # parse (see `collectable`)
         module.write_text(
             "from pytest_bdd import scenarios\n\n"
             "from doctract.replay.generate import collectable\n\n"
@@ -160,10 +162,10 @@ def run_features(
             "-p",
             "no:cacheprovider",
             # no assertion rewriting: the steps report through findings, and rewriting every
-            # plugin module on import cost each xdist worker seconds of start-up
+            # plugin module on import cost each run seconds of start-up
             "--assert=plain",
             # plugins installed beside doctract that a replay does not use: each one is import
-            # time in every run and in every xdist worker
+            # time in every run
             *(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
             f"--rootdir={Path.cwd()}",
             f"--doctract-record={options.record}",

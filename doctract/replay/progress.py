@@ -1,13 +1,14 @@
 """Progress of a long run, as a pytest plugin handed to `pytest.main`: a rich progress bar on a
 terminal, one plain line per scenario elsewhere (CI logs), saying each tutorial's status as its
-record does. Works with pytest-xdist: the controller receives every worker's reports. Beside
-it, `Unrecorded` keeps why a feature produced no record, since the terminal plugin is off."""
+record does. The display is apart from the plugin: with `--workers`, each worker's plugin
+sends what it sees to the one display of the run. Beside it, `Unrecorded` keeps why a feature
+produced no record, since the terminal plugin is off."""
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 import pytest
 from rich.console import Console
@@ -20,7 +21,10 @@ def _interactive(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
 
 
-class RunProgress:
+class ProgressDisplay:
+    """How far a run is: a rich progress bar on a terminal, one plain line per finished
+    scenario elsewhere (CI logs)."""
+
     def __init__(self, stream: TextIO | None = None, bar: bool | None = None) -> None:
         self.stream = stream or sys.stderr
         self.bar = _interactive(self.stream) if bar is None else bar
@@ -28,18 +32,9 @@ class RunProgress:
         self.done = 0
         self._progress: Progress | None = None
         self._task: Any = None
-        self._seen: dict[str, tuple[str, str]] = {}  # nodeid -> (name, outcome of the call)
 
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.total = len(session.items)
-        self._start()
-
-    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
-        if not self.total:
-            self.total = len(ids)
-            self._start()
-
-    def _start(self) -> None:
+    def start(self, total: int) -> None:
+        self.total = total
         if self.bar and self._progress is None and self.total:
             self._progress = Progress(
                 TextColumn("doctract run"),
@@ -53,18 +48,9 @@ class RunProgress:
             self._progress.start()
             self._task = self._progress.add_task("", total=self.total)
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "call" or (report.when == "setup" and report.failed):
-            name = str(dict(report.user_properties).get("doctract_tutorial", report.nodeid))
-            self._seen[report.nodeid] = (name, "diverges" if report.failed else "as documented")
-        if report.when != "teardown":
-            return
+    def advance(self, name: str, outcome: str) -> None:
+        """One more scenario finished: its tutorial and its status in words."""
         self.done += 1
-        name, outcome = self._seen.pop(report.nodeid, (report.nodeid, "error"))
-        # the tutorial's status as its record says (doctract.replay.plugin), which counts what
-        # pytest does not see: a failure after the verdict, a request left unsent
-        status = dict(report.user_properties).get("doctract_status")
-        outcome = STATUS_WORDS.get(str(status), outcome)
         if self._progress is not None:
             self._progress.update(self._task, advance=1, description=os.path.basename(name))
         else:
@@ -72,10 +58,48 @@ class RunProgress:
             self.stream.write(f"doctract: [{self.done}/{total}] {name} {outcome}".rstrip() + "\n")
             self.stream.flush()
 
-    def pytest_sessionfinish(self) -> None:
+    def stop(self) -> None:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+class Display(Protocol):
+    """Where RunProgress tells what it sees: a ProgressDisplay, or a worker's pipe to the
+    process that shows the run's progress (doctract.replay.workers)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, name: str, outcome: str) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class RunProgress:
+    """A pytest plugin that tells `display` how many scenarios were collected and, as each
+    finishes, its tutorial and its status as its record says it."""
+
+    def __init__(self, display: Display | None = None) -> None:
+        self.display = display or ProgressDisplay()
+        self._seen: dict[str, tuple[str, str]] = {}  # nodeid -> (name, outcome of the call)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.display.start(len(session.items))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call" or (report.when == "setup" and report.failed):
+            name = str(dict(report.user_properties).get("doctract_tutorial", report.nodeid))
+            self._seen[report.nodeid] = (name, "diverges" if report.failed else "as documented")
+        if report.when != "teardown":
+            return
+        name, outcome = self._seen.pop(report.nodeid, (report.nodeid, "error"))
+        # the tutorial's status as its record says (doctract.replay.plugin), which counts what
+        # pytest does not see: a failure after the verdict, a request left unsent
+        status = dict(report.user_properties).get("doctract_status")
+        self.display.advance(name, STATUS_WORDS.get(str(status), outcome))
+
+    def pytest_sessionfinish(self) -> None:
+        self.display.stop()
 
 
 class Unrecorded:
