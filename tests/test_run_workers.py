@@ -190,3 +190,34 @@ def _docs_of(features: Path) -> list[str]:
         for line in feature.read_text().splitlines()
         if line.strip().startswith('Given the tutorial "')
     ]
+
+
+def test_the_results_file_of_a_plain_pytest_run_is_scrubbed_as_written(tmp_path: Path) -> None:
+    """`doctract run` keeps the records in memory (its outputs are scrubbed as written); a
+    plain pytest run's `--doctract-results` file is the user's to keep: each record goes
+    through the scrubber once more on its way there, whatever its parts missed."""
+    from types import SimpleNamespace
+
+    from doctract.replay.plugin import KEPT, KeptRecords, write_record
+    from doctract.secrets import Scrubber
+
+    secret = "s3cr3t-VALUE-0042"
+    results = tmp_path / "results.jsonl"
+    kept = KeptRecords()
+    stash = {KEPT: kept}
+
+    class Run:
+        written = None
+
+        def record(self) -> dict[str, Any]:
+            return {"path": "docs/t.md", "findings": [{"message": f"sent {secret}"}]}
+
+        def scrubber(self) -> Scrubber:
+            return Scrubber(frozenset({secret}))
+
+    options = {"doctract_results": str(results)}
+    config = SimpleNamespace(getoption=options.get, stash=stash)
+    item = SimpleNamespace(config=config, nodeid="t.feature::s")
+    record = write_record(item, Run())  # type: ignore[arg-type]
+    assert secret not in results.read_text() and "docs/t.md" in results.read_text()
+    assert kept.records == [record]  # kept as built: `doctract run` scrubs what it writes

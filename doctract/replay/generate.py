@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -143,6 +142,8 @@ def run_features(
     per tutorial sorted by path: findings, requests, status, see Replay.record)."""
     import pytest
 
+    from doctract.replay.plugin import KeptRecords
+
     with tempfile.TemporaryDirectory(prefix="doctract-run-") as tmp:
         # a fresh module name per run: pytest.main may run several times in one process
         module = Path(tmp) / f"test_{Path(tmp).name.replace('-', '_')}.py"
@@ -156,7 +157,6 @@ def run_features(
             "if FEATURES:\n"
             "    scenarios(*FEATURES)\n"
         )
-        results = Path(tmp) / "results.jsonl"
         args = [
             str(module),
             "-p",
@@ -169,7 +169,6 @@ def run_features(
             *(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
             f"--rootdir={Path.cwd()}",
             f"--doctract-record={options.record}",
-            f"--doctract-results={results}",
             f"--doctract-cassettes={options.cassettes.resolve()}",
             *([f"--doctract-root={options.root}"] if options.root else []),
             *extra_args,
@@ -186,15 +185,9 @@ def run_features(
         if options.allow_destructive:
             args.append("--doctract-allow-destructive")
         ctrl_c = _CtrlC()
-        status = int(pytest.main(args, plugins=[*plugins, ctrl_c]))
-        lines = [
-            line
-            for part in sorted(Path(tmp).glob("results.jsonl*"))
-            for line in part.read_text(encoding="utf-8").splitlines()
-        ]
-    records = sorted(
-        (json.loads(line) for line in lines), key=lambda r: (r["path"], r.get("node", ""))
-    )
+        kept = KeptRecords()
+        status = int(pytest.main(args, plugins=[*plugins, ctrl_c, kept]))
+    records = sorted(kept.records, key=lambda r: (r["path"], r.get("node", "")))
     if ctrl_c.signal is not None:  # pytest caught the Ctrl-C (SIGTERM) and stopped: pass it on
         raise ReplayInterrupted(ctrl_c.signal, records)
     return status, records

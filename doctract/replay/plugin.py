@@ -260,12 +260,31 @@ def pytest_runtest_makereport(
     return report
 
 
+class KeptRecords:
+    """A plugin that keeps the run's records in memory, for `doctract run`
+    (doctract.replay.generate.run_features). No file between pytest and the command: each of
+    its outputs (the findings it prints, its reports) is scrubbed as it is written."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[KEPT] = self
+
+
+KEPT = pytest.StashKey[KeptRecords]()
+
+
 def write_record(item: pytest.Item, run: TutorialRun) -> dict[str, Any]:
-    """The tutorial's record, appended to the results file once (after its clean-up)."""
+    """The tutorial's record, once (after its clean-up): kept for `doctract run`, appended to
+    the results file a plain pytest run names, scrubbed once more as it is written."""
     if run.written is not None:
         return run.written
     record = run.record()
     record["node"] = item.nodeid
+    kept = item.config.stash.get(KEPT, None)
+    if kept is not None:
+        kept.records.append(record)
     results = results_file(item.config)
     if results:
         with results.open("a", encoding="utf-8") as out:
