@@ -198,7 +198,7 @@ def test_the_results_file_of_a_plain_pytest_run_is_scrubbed_as_written(tmp_path:
     through the scrubber once more on its way there, whatever its parts missed."""
     from types import SimpleNamespace
 
-    from doctract.replay.plugin import KEPT, KeptRecords, write_record
+    from doctract.replay.plugin import KEPT, KeptRecords, results_file, write_record
     from doctract.secrets import Scrubber
 
     secret = "s3cr3t-VALUE-0042"
@@ -219,5 +219,26 @@ def test_the_results_file_of_a_plain_pytest_run_is_scrubbed_as_written(tmp_path:
     config = SimpleNamespace(getoption=options.get, stash=stash)
     item = SimpleNamespace(config=config, nodeid="t.feature::s")
     record = write_record(item, Run())  # type: ignore[arg-type]
-    assert secret not in results.read_text() and "docs/t.md" in results.read_text()
+    written = results_file(config).read_text()  # type: ignore[arg-type, union-attr]
+    assert secret not in written and "docs/t.md" in written
     assert kept.records == [record]  # kept as built: `doctract run` scrubs what it writes
+
+
+@needs_fork
+def test_generating_on_two_processes_writes_the_features_one_process_writes(
+    tmp_path: Path,
+) -> None:
+    """`doctract generate` (and `run` over docs) turns documents into features on a process
+    pool where there are enough of them: the same files, byte for byte, and the same
+    problems, in the same order."""
+    from lint_golden import write_generated
+
+    docs = tmp_path / "docs"
+    write_generated(docs, pool.MIN_TASKS_PER_WORKER * 2 + 7)
+    (docs / "unreadable.md").write_bytes(b"\xff\xfe# not UTF-8\n")
+    one = generate.generate([str(docs)], tmp_path / "one", jobs=1)
+    two = generate.generate([str(docs)], tmp_path / "two", jobs=2)
+    assert pool.workers_for(len(one.written) + 1, 2) == 2  # the pool did run
+    assert [p.name for p in one.written] == [p.name for p in two.written]
+    assert [p.read_bytes() for p in one.written] == [p.read_bytes() for p in two.written]
+    assert one.problems == two.problems and one.problems

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from doctract.api import Api
 from doctract.budget import BudgetExceeded, time_budget
 from doctract.config import Config
+from doctract.contract import Secrets
 from doctract.errors import DoctractError
 from doctract.extractors import extract
 from doctract.findings import Finding, Severity
 from doctract.interrupts import signal_name
 from doctract.lint import api_of, discover, over_budget, read_document
+from doctract.pool import ordered_map, workers_for
 from doctract.project import flat_name, project_root, root_relative
 from doctract.replay.gherkin import feature_text
 from doctract.replay.interrupted import ReplayInterrupted
 from doctract.replay.session import ReplayOptions
-from doctract.secrets import for_config
+from doctract.secrets import Scrubber, for_config
 
 if TYPE_CHECKING:
     import pytest
@@ -54,41 +57,65 @@ def _feature_path(doc: str, roots: Sequence[str], out: Path) -> Path:
 
 
 def generate(
-    paths: Sequence[str], out: Path, config: Config | None = None, root: Path | None = None
+    paths: Sequence[str],
+    out: Path,
+    config: Config | None = None,
+    root: Path | None = None,
+    jobs: int | None = None,
 ) -> Generated:
     """Features hold each doc's path relative to the project root (`root`, by default the
-    configuration's folder, else the git root, else here), whatever the current folder."""
+    configuration's folder, else the git root, else here), whatever the current folder.
+    Documents are turned into features on `jobs` processes (None: every available core,
+    where there are enough of them to pay for a pool: doctract.pool), files written here."""
     config = config or Config()
     root = root or project_root(config)
-    api = _api(config)
-    names, examples = api.contracts.secrets, api.profile.credential_examples
-    scrubber = for_config(config, secret_names=names)
     files, problems = discover(paths, config)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for doc in files:
-        text, problem = read_document(doc, config.max_file_size)
-        if problem is not None or text is None:
-            problems.extend([problem] if problem else [])
-            continue
-        target = _feature_path(Path(doc).as_posix(), paths, out)
-        try:
-            with time_budget(config.time_budget):
-                tutorial = extract(root_relative(doc, root), text)
-                # literal credentials become placeholders; what is left of a secret is scrubbed
-                content = scrubber.text(feature_text(tutorial, names, examples))
-        except BudgetExceeded:
-            problems.append(over_budget(doc, "reading", config.time_budget))
-            continue
-        if target.is_symlink():  # never write through a link to somewhere outside --out
-            target.unlink()
-        if not target.exists() or target.read_text(encoding="utf-8") != content:
-            target.write_text(content, encoding="utf-8")
-        written.append(target)
+
+    def setup() -> Callable[[str], tuple[str | None, Finding | None]]:
+        api = _api(config)
+        names, examples = api.contracts.secrets, api.profile.credential_examples
+        scrubber = for_config(config, secret_names=names)
+        return partial(_feature_of, config, root, names, examples, scrubber)
+
+    with ordered_map(setup, files, workers_for(len(files), jobs)) as features:
+        for doc, (content, problem) in zip(files, features, strict=True):
+            if content is None:
+                problems.extend([problem] if problem else [])
+                continue
+            target = _feature_path(Path(doc).as_posix(), paths, out)
+            if target.is_symlink():  # never write through a link to somewhere outside --out
+                target.unlink()
+            if not target.exists() or target.read_text(encoding="utf-8") != content:
+                target.write_text(content, encoding="utf-8")
+            written.append(target)
     for stale in out.glob("*.feature"):  # features of docs that are gone
         if stale not in written and stale.read_text(encoding="utf-8").startswith(MARKER):
             stale.unlink()
     return Generated(written, problems)
+
+
+def _feature_of(
+    config: Config,
+    root: Path,
+    names: Secrets,
+    examples: Mapping[str, str],
+    scrubber: Scrubber,
+    doc: str,
+) -> tuple[str | None, Finding | None]:
+    """One document's feature text, or why it has none (a finding; None: nothing to say).
+    The contract's secret names and the profile's credential headers become placeholders, so
+    that no literal credential of the doc is copied; what is left of a secret is scrubbed."""
+    text, problem = read_document(doc, config.max_file_size)
+    if problem is not None or text is None:
+        return None, problem
+    try:
+        with time_budget(config.time_budget):
+            tutorial = extract(root_relative(doc, root), text)
+            return scrubber.text(feature_text(tutorial, names, examples)), None
+    except BudgetExceeded:
+        return None, over_budget(doc, "reading", config.time_budget)
 
 
 def _api(config: Config) -> Api:
