@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, invoke
 from doctract import cli, pool
 from doctract.replay import generate, workers
+from doctract.replay.interrupted import ReplayInterrupted
 from doctract.replay.progress import ProgressDisplay, Unrecorded
 from doctract.replay.session import ReplayOptions
 
@@ -130,18 +131,25 @@ def test_workers_give_the_serial_records_and_one_progress_line_each(
 
 
 @needs_fork
-def test_a_worker_that_dies_costs_its_tutorials_only(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize(
+    ("ending", "said"),
+    [("exit", "ended (exit status 3) before sending its records"), ("signal", "got SIGTERM")],
+)
+def test_a_worker_that_dies_or_is_stopped_alone_costs_its_tutorials_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ending: str, said: str
 ) -> None:
-    """A worker killed mid-run sends no records: its tutorials are each an internal-error
-    saying so, the other worker's are replayed and reported."""
+    """A worker killed mid-run sends no records, one stopped by a signal of its own (not the
+    run's) sends what it has: its other tutorials are each an internal-error saying why, the
+    other worker's are replayed and reported."""
     features = _copied_features(tmp_path)
     doomed = "flow-service__draft-and-publish-a-dataflow.feature"
     real = generate.run_features
 
     def run_features(share: Any, *args: Any, **kwargs: Any) -> Any:
         if any(Path(f).name == doomed for f in share):
-            os._exit(3)
+            if ending == "exit":
+                os._exit(3)
+            raise ReplayInterrupted("SIGTERM", [])
         return real(share, *args, **kwargs)
 
     monkeypatch.setattr(generate, "run_features", run_features)  # the forked workers see it
@@ -153,7 +161,7 @@ def test_a_worker_that_dies_costs_its_tutorials_only(
     results = json.loads((tmp_path / "reports" / "results.json").read_text())
     lost = [p for p in results["problems"] if p["rule"] == "internal-error"]
     assert any("draft-and-publish-a-dataflow.md" in p["path"] for p in lost), lost
-    assert all("ended (exit status 3) before sending its records" in p["message"] for p in lost)
+    assert all(said in p["message"] for p in lost), lost
     replayed = {t["path"] for t in results["tutorials"]}
     assert len(replayed) + len(lost) == 4 and replayed, (replayed, lost)
 

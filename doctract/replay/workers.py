@@ -216,9 +216,11 @@ class _Gathered:
         elif kind == "done":
             self._advance(str(message[1]), str(message[2]))
         elif kind == "end":
-            _, records, errors, _stopped_by = message
+            _, records, errors, stopped_by = message
             self._records += records
             self.unrecorded.errors.update(errors)
+            if stopped_by:  # not by this run (it passes its own on): a worker alone stopped
+                self.unrecorded.errors[f"worker {index + 1}"] = f"its worker got {stopped_by}"
             self.ended_with_records.add(index)
             self.totals.setdefault(index, 0)  # it collected nothing (all unparsable)
             self._start_when_counted()
