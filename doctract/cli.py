@@ -635,7 +635,9 @@ def _replay(
                 why = f"it cannot be parsed: {reason}"
                 problems.append(_did_not_run(feature, doc or feature.as_posix(), why, scrubber))
             elif doc is not None:
-                problems.append(_did_not_run(feature, doc, unrecorded.reason, scrubber))
+                problems.append(
+                    _did_not_run(feature, doc, unrecorded.reason_for(feature), scrubber)
+                )
     return problems, results
 
 
@@ -659,8 +661,7 @@ def _worker_count(workers: str | None, tutorials: int) -> int:
     """How many worker processes replay the tutorials, 1 for this process alone: `auto` is
     one per available core when there are enough tutorials to pay for the workers' start-up;
     never more than the tutorials, and one where the platform cannot fork them."""
-    from doctract.pool import available_cores
-    from doctract.replay.workers import can_fork
+    from doctract.pool import available_cores, can_fork
 
     if workers is None or not can_fork():
         return 1

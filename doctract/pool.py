@@ -37,10 +37,15 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    """Whether workers can be forked here (not on Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def workers_for(tasks: int, jobs: int | None) -> int:
     """How many processes `tasks` get with `jobs` allowed (None: every available core); 1 is
     this process, without a pool."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return 1
     wanted = available_cores() if jobs is None else jobs
     return max(1, min(wanted, tasks // MIN_TASKS_PER_WORKER))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +22,7 @@ from doctract.replay.interrupted import ReplayInterrupted
 from doctract.replay.progress import ProgressDisplay, Unrecorded
 from doctract.replay.session import ReplayOptions
 
-needs_fork = pytest.mark.skipif(not workers.can_fork(), reason="workers are forked")
+needs_fork = pytest.mark.skipif(not pool.can_fork(), reason="workers are forked")
 
 
 def _features(folder: Path, count: int) -> list[str]:
@@ -53,12 +55,12 @@ def test_worker_count(
     monkeypatch: pytest.MonkeyPatch, given: str | None, tutorials: int, cores: int, expected: int
 ) -> None:
     monkeypatch.setattr(pool, "available_cores", lambda: cores)
-    monkeypatch.setattr(workers, "can_fork", lambda: True)
+    monkeypatch.setattr(pool, "can_fork", lambda: True)
     assert cli._worker_count(given, tutorials) == expected
 
 
 def test_without_fork_the_run_is_serial(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    monkeypatch.setattr(pool, "can_fork", lambda: False)
     assert cli._worker_count("4", 100) == 1
 
 
@@ -78,7 +80,7 @@ def test_serial_runs_in_this_process_and_workers_in_theirs(
 
     monkeypatch.setattr(generate, "run_features", run_features)
     monkeypatch.setattr(workers, "replay", replay)
-    monkeypatch.setattr(workers, "can_fork", lambda: True)
+    monkeypatch.setattr(pool, "can_fork", lambda: True)
     paths = _features(tmp_path / "features", 3)
     options = ReplayOptions(cassettes=tmp_path / "cassettes")
     cli._replay(paths, options, None, progress=False)
@@ -200,41 +202,46 @@ def _docs_of(features: Path) -> list[str]:
     ]
 
 
-def test_the_results_file_of_a_plain_pytest_run_is_scrubbed_as_written(tmp_path: Path) -> None:
-    """`doctract run` keeps the records in memory (its outputs are scrubbed as written); a
-    plain pytest run's `--doctract-results` file is the user's to keep: each record goes
-    through the scrubber once more on its way there, whatever its parts missed."""
+def test_records_are_scrubbed_once_more_by_the_replays_scrubber(tmp_path: Path) -> None:
+    """Each record goes through the replay's scrubber once more, which knows the secret values
+    the replay sent or learned late (the command's scrubber does not): on its way into a
+    plain pytest run's `--doctract-results` file, and into what `doctract run` keeps when
+    that scrubber knows any value (without one, the command's scrub of its outputs is the
+    same pass)."""
     from types import SimpleNamespace
 
     from doctract.replay.plugin import KEPT, KeptRecords, results_file, write_record
     from doctract.secrets import Scrubber
 
     secret = "s3cr3t-VALUE-0042"
-    results = tmp_path / "results.jsonl"
-    kept = KeptRecords()
-    stash = {KEPT: kept}
+    for values in (frozenset({secret}), frozenset()):
+        kept = KeptRecords()
+        options = {"doctract_results": str(tmp_path / f"results{len(values)}.jsonl")}
+        config = SimpleNamespace(getoption=options.get, stash={KEPT: kept})
 
-    class Run:
-        written = None
+        class Run:
+            written = None
 
-        def record(self) -> dict[str, Any]:
-            return {"path": "docs/t.md", "findings": [{"message": f"sent {secret}"}]}
+            def record(self) -> dict[str, Any]:
+                return {"path": "docs/t.md", "findings": [{"message": f"sent {secret}"}]}
 
-        def scrubber(self) -> Scrubber:
-            return Scrubber(frozenset({secret}))
+            def scrubber(self) -> Scrubber:
+                return Scrubber(values)  # noqa: B023 - called within this iteration
 
-    options = {"doctract_results": str(results)}
-    config = SimpleNamespace(getoption=options.get, stash=stash)
-    item = SimpleNamespace(config=config, nodeid="t.feature::s")
-    record = write_record(item, Run())  # type: ignore[arg-type]
-    written = results_file(config).read_text()  # type: ignore[arg-type, union-attr]
-    assert secret not in written and "docs/t.md" in written
-    assert kept.records == [record]  # kept as built: `doctract run` scrubs what it writes
+        item = SimpleNamespace(config=config, nodeid="t.feature::s")
+        record = write_record(item, Run())  # type: ignore[arg-type]
+        written = results_file(config).read_text()  # type: ignore[arg-type, union-attr]
+        assert "docs/t.md" in written
+        if values:
+            assert secret not in written and secret not in json.dumps(kept.records)
+            assert kept.records[0]["path"] == "docs/t.md"
+        else:
+            assert kept.records == [record]
 
 
 @needs_fork
 def test_generating_on_two_processes_writes_the_features_one_process_writes(
-    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """`doctract generate` (and `run` over docs) turns documents into features on a process
     pool where there are enough of them: the same files, byte for byte, and the same
@@ -244,9 +251,60 @@ def test_generating_on_two_processes_writes_the_features_one_process_writes(
     docs = tmp_path / "docs"
     write_generated(docs, pool.MIN_TASKS_PER_WORKER * 2 + 7)
     (docs / "unreadable.md").write_bytes(b"\xff\xfe# not UTF-8\n")
+    pools: list[int] = []
+    real = pool.ordered_map
+
+    def ordered_map(setup: Any, tasks: Any, count: int) -> Any:
+        pools.append(count)
+        return real(setup, tasks, count)
+
+    monkeypatch.setattr(generate, "ordered_map", ordered_map)
     one = generate.generate([str(docs)], tmp_path / "one", jobs=1)
     two = generate.generate([str(docs)], tmp_path / "two", jobs=2)
-    assert pool.workers_for(len(one.written) + 1, 2) == 2  # the pool did run
+    assert pools == [1, 2]
     assert [p.name for p in one.written] == [p.name for p in two.written]
     assert [p.read_bytes() for p in one.written] == [p.read_bytes() for p in two.written]
     assert one.problems == two.problems and one.problems
+
+
+@needs_fork
+def test_an_error_of_the_run_stops_its_workers_without_a_hang(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The run's process fails while its workers still have more records to send than a
+    pipe holds (here its progress display breaks, as writing to a closed stderr does): it
+    stops them and reads what they send until they are gone, then raises its error. It used
+    to wait on them while they waited on it, for good."""
+    records = [
+        {"path": f"docs/{i}.md", "node": str(i), "findings": [], "text": f"{i}" * 4096}
+        for i in range(100)
+    ]
+
+    def run_features(share: Any, options: Any, args: Any, plugins: Any = ()) -> Any:
+        progress = plugins[-1]
+        progress.display.start(len(share))
+        return 0, records
+
+    class Broken:
+        def start(self, total: int) -> None:
+            raise BrokenPipeError("stderr was closed")
+
+        def advance(self, name: str, outcome: str) -> None: ...
+
+        def stop(self) -> None: ...
+
+    def hung(signum: int, frame: Any) -> None:
+        for child in multiprocessing.active_children():  # or this test would hang at exit
+            child.kill()
+        raise RuntimeError("the run hung on its workers")  # not an OSError: join eats those
+
+    monkeypatch.setattr(generate, "run_features", run_features)
+    features = sorted(_copied_features(tmp_path).glob("*.feature"))
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        with pytest.raises(BrokenPipeError):
+            workers.replay(features, ReplayOptions(), [], 2, Broken(), Unrecorded())
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

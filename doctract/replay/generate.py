@@ -213,11 +213,18 @@ def run_features(
             args.append("--doctract-allow-destructive")
         ctrl_c = _CtrlC()
         kept = KeptRecords()
-        status = int(pytest.main(args, plugins=[*plugins, ctrl_c, kept]))
-    records = sorted(kept.records, key=lambda r: (r["path"], r.get("node", "")))
+        try:
+            status = int(pytest.main(args, plugins=[*plugins, ctrl_c, kept]))
+        except KeyboardInterrupt as interrupt:  # after the session (unconfigure): its records
+            raise ReplayInterrupted(signal_name(interrupt), _sorted(kept.records)) from None
+    records = _sorted(kept.records)
     if ctrl_c.signal is not None:  # pytest caught the Ctrl-C (SIGTERM) and stopped: pass it on
         raise ReplayInterrupted(ctrl_c.signal, records)
     return status, records
+
+
+def _sorted(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(records, key=lambda r: (r["path"], r.get("node", "")))
 
 
 class _CtrlC:

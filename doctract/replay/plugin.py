@@ -262,8 +262,8 @@ def pytest_runtest_makereport(
 
 class KeptRecords:
     """A plugin that keeps the run's records in memory, for `doctract run`
-    (doctract.replay.generate.run_features). No file between pytest and the command: each of
-    its outputs (the findings it prints, its reports) is scrubbed as it is written."""
+    (doctract.replay.generate.run_features): no file between pytest and the command, whose
+    outputs (the findings it prints, its reports) are scrubbed as they are written."""
 
     def __init__(self) -> None:
         self.records: list[dict[str, Any]] = []
@@ -282,13 +282,17 @@ def write_record(item: pytest.Item, run: TutorialRun) -> dict[str, Any]:
         return run.written
     record = run.record()
     record["node"] = item.nodeid
+    scrubber = run.scrubber()
     kept = item.config.stash.get(KEPT, None)
     if kept is not None:
-        kept.records.append(record)
+        # every string once more through the replay's scrubber where it knows secret values
+        # (those it sent, those it learned late, e.g. in the cleanup), which the command's
+        # does not; without any, the command's own scrub of its outputs is this one
+        kept.records.append(scrubber.data(record) if scrubber.values else record)
     results = results_file(item.config)
     if results:
         with results.open("a", encoding="utf-8") as out:
-            out.write(run.scrubber().text(json.dumps(record)) + "\n")
+            out.write(scrubber.text(json.dumps(record)) + "\n")
     run.written = record
     return record
 

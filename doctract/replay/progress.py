@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 import pytest
@@ -109,6 +110,7 @@ class Unrecorded:
 
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
+        self.features: dict[Path, str] = {}  # why, for one feature (its worker's fate)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -123,6 +125,9 @@ class Unrecorded:
     @property
     def reason(self) -> str:
         return "; ".join(sorted(set(self.errors.values()))) or "pytest did not run it"
+
+    def reason_for(self, feature: Path) -> str:
+        return self.features.get(feature) or self.reason
 
 
 def _last_error(text: str) -> str:

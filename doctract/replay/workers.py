@@ -6,7 +6,7 @@ Not pytest-xdist: xdist needs the same collection in every worker, so each of it
 parsed every feature (about 2 ms each) and its controller relayed every report; on 2 cores at
 1,000 tutorials that was 1.56-1.60x serial. The workers are forked, as the lint's are
 (doctract.pool): each starts with everything this process has loaded. Where the platform has
-no fork, the run is serial (`count`).
+no fork, the run is serial (doctract.cli's `_worker_count`).
 
 Signals: each worker leads a process group of its own, so a Ctrl-C at the terminal reaches
 this process alone, which passes it (or SIGTERM) on to each worker exactly once; a second
@@ -36,10 +36,6 @@ from doctract.replay.session import ReplayOptions
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
 def shares(features: Sequence[Path], count: int) -> list[list[Path]]:
     """The features dealt into at most `count` shares of about equal work: the largest feature
     first (its size is its requests and examples, what its replay does) to the lightest share
@@ -65,22 +61,25 @@ def replay(
     """Replay `features` in `count` worker processes: one record per tutorial, sorted by path
     as `run_features` sorts them. `display` shows the whole run's progress; `unrecorded` learns
     why a feature produced no record (also: its worker ended without sending its records)."""
-    gathered = _Gathered(display, unrecorded)
+    dealt = shares(features, count)
+    gathered = _Gathered(display, unrecorded, dealt)
     context = multiprocessing.get_context("fork")
     processes: list[BaseProcess] = []
     readers: dict[Connection, int] = {}
     with _forwarded_signals(processes) as stopped_by:
         try:
-            for index, share in enumerate(shares(features, count)):
-                if stopped_by:
-                    break  # interrupted while starting: the shares not started do not run
+            for index, share in enumerate(dealt):
                 reader, writer = context.Pipe(duplex=False)
                 process = context.Process(
                     target=_work,
-                    args=(share, options, list(args), display is not None, writer),
+                    args=(share, options, list(args), display is not None, writer, os.getpid()),
                     name=f"doctract-worker-{index + 1}",
                 )
                 with _signals_blocked():  # until the worker has its own handlers
+                    if stopped_by:  # interrupted while starting: the rest do not start
+                        reader.close()
+                        writer.close()
+                        break
                     process.start()
                     processes.append(process)
                 writer.close()
@@ -101,11 +100,24 @@ def replay(
                 if started.exitcode is None and started.pid is not None:
                     with suppress(OSError):
                         os.kill(started.pid, signal.SIGTERM)
+            _drain(readers)  # each worker holds its own pipe's read end too: closing ours
+            for started in processes:  # would not free a worker blocked on a full pipe
                 started.join()
             gathered.close()
     if stopped_by:
         raise ReplayInterrupted(stopped_by[0], gathered.records())
     return gathered.records()
+
+
+def _drain(readers: dict[Connection, int]) -> None:
+    """Read and drop what the workers still send, until each has closed its pipe."""
+    while readers:
+        for ready in wait(list(readers)):
+            assert isinstance(ready, Connection)
+            try:
+                ready.recv()
+            except Exception:  # EOF: gone; else what it sent cannot be read
+                del readers[ready]
 
 
 @contextmanager
@@ -142,6 +154,17 @@ def _signals_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
 
 
+def _stop_with_the_run(run: int) -> None:
+    """SIGTERM to this worker when the run's process (pid `run`) dies of a signal it cannot
+    pass on (SIGKILL, SIGHUP): in a group of its own, nothing else would stop it (Linux)."""
+    import ctypes
+
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != run:  # it died already: held back until the handlers are in place
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 class _Sender:
     """A worker's progress display: what its RunProgress sees, sent to the run's display."""
 
@@ -159,7 +182,12 @@ class _Sender:
 
 
 def _work(
-    share: list[Path], options: ReplayOptions, args: list[str], progress: bool, pipe: Connection
+    share: list[Path],
+    options: ReplayOptions,
+    args: list[str],
+    progress: bool,
+    pipe: Connection,
+    run: int,
 ) -> None:
     """A worker: replay the share, then send ("end", records, why features produced no
     record, the signal that stopped it or None)."""
@@ -169,24 +197,27 @@ def _work(
         os.setpgid(0, 0)  # its own group: the terminal's Ctrl-C is the parent's to pass on
     signal.signal(signal.SIGINT, signal.default_int_handler)  # not the parent's forwarding
     interrupts.install()  # SIGTERM takes Ctrl-C's path, as in the parent
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+    _stop_with_the_run(run)
     unrecorded = Unrecorded()
     plugins: list[object] = [unrecorded, *([RunProgress(_Sender(pipe))] if progress else [])]
     records: list[dict[str, Any]] = []
     stopped_by: str | None = None
     try:
-        _, records = run_features(share, options, args, plugins)
+        try:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)  # one pending is raised here
+            _, records = run_features(share, options, args, plugins)
+        finally:  # the parent passes signals on once: none may cut the records short
+            for signum in _SIGNALS:
+                signal.signal(signum, signal.SIG_IGN)
     except ReplayInterrupted as interrupted:
         records, stopped_by = interrupted.records, interrupted.signal_name
     except KeyboardInterrupt as interrupt:  # before or after pytest's session
         stopped_by = interrupts.signal_name(interrupt)
     except Exception as exc:
         reason = " ".join(str(exc).split())[:300]
-        unrecorded.errors["worker"] = f"its worker stopped: {type(exc).__name__}: {reason}"
-    # the parent passes signals on once; one arriving now must not cut the records short
-    for signum in _SIGNALS:
-        signal.signal(signum, signal.SIG_IGN)
-    pipe.send(("end", records, unrecorded.errors, stopped_by))
+        unrecorded.errors[""] = f"its worker stopped: {type(exc).__name__}: {reason}"
+    with suppress(OSError):  # the run's process is gone, or stopped reading after an error
+        pipe.send(("end", records, unrecorded.errors, stopped_by))
     pipe.close()
 
 
@@ -194,9 +225,12 @@ class _Gathered:
     """What the workers sent: the run's progress (shown once every worker has counted its
     scenarios, so the total is right) and their records."""
 
-    def __init__(self, display: Display | None, unrecorded: Unrecorded) -> None:
+    def __init__(
+        self, display: Display | None, unrecorded: Unrecorded, dealt: list[list[Path]]
+    ) -> None:
         self.display = display
         self.unrecorded = unrecorded
+        self.dealt = dealt
         self.workers = 0
         self.totals: dict[int, int] = {}
         self.waiting: list[tuple[str, str]] = []  # finished before the total was known
@@ -218,9 +252,11 @@ class _Gathered:
         elif kind == "end":
             _, records, errors, stopped_by = message
             self._records += records
-            self.unrecorded.errors.update(errors)
+            reasons = sorted(set(errors.values()))
             if stopped_by:  # not by this run (it passes its own on): a worker alone stopped
-                self.unrecorded.errors[f"worker {index + 1}"] = f"its worker got {stopped_by}"
+                reasons.append(f"its worker got {stopped_by}")
+            if reasons:
+                self._explain(index, "; ".join(reasons))
             self.ended_with_records.add(index)
             self.totals.setdefault(index, 0)  # it collected nothing (all unparsable)
             self._start_when_counted()
@@ -233,11 +269,15 @@ class _Gathered:
             if exitcode is not None and exitcode < 0
             else f"exit status {exitcode}"
         )
-        self.unrecorded.errors[f"worker {index + 1}"] = (
-            f"its worker process ended ({how}) before sending its records"
-        )
+        self._explain(index, f"its worker process ended ({how}) before sending its records")
         self.totals.setdefault(index, 0)
         self._start_when_counted()
+
+    def _explain(self, index: int, why: str) -> None:
+        """Why a feature of this worker's share has no record (a feature that has one is not
+        asked about)."""
+        for feature in self.dealt[index]:
+            self.unrecorded.features[feature] = why
 
     def _start_when_counted(self) -> None:
         if self.started or not self.workers or len(self.totals) < self.workers:
