@@ -24,7 +24,7 @@ from doctract.extractors.events import (
     plain_text,
     split_anchor,
 )
-from doctract.model import CodeBlock, Diagnostic, Pos, SourceLine, Table, TableRow
+from doctract.model import CodeBlock, CodeLines, Diagnostic, Pos, Table, TableRow
 from doctract.rule_ids import UNCLOSED_FENCE
 
 _FRONT_MATTER_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
@@ -118,17 +118,18 @@ def _code_events(tok: Token, lines: list[str], prepared: list[str]) -> list[Even
         options = directive_options(content) if not directive.startswith("{") else 0
         content = content[options:]
         first += options
-    code_lines = []
-    count = len(lines)
-    li = first
-    for text in content:
-        src = lines[li] if li < count else text
-        li += 1
-        if src == text or not text or not src.endswith(text):
-            code_lines.append(SourceLine(text, li, 1))
-        else:  # indented (in a list, a blockquote or a container): where the text starts
-            code_lines.append(SourceLine(text, li, len(src) - len(text) + 1))
-    block = CodeBlock(lang, info, tuple(code_lines), Pos(start + 1, 1), fenced)
+    texts = tuple(content)
+    source = lines[first:first + len(texts)]
+    if tuple(source) == texts:  # not indented: every line starts at column 1
+        columns = (1,) * len(texts)
+    else:  # indented (in a list, a blockquote or a container): where each text starts
+        source += texts[len(source):]  # past the end of the file: the text itself
+        columns = tuple(
+            len(src) - len(text) + 1 if text and src != text and src.endswith(text) else 1
+            for src, text in zip(source, texts, strict=True)
+        )
+    code = CodeLines(texts, tuple(range(first + 1, first + 1 + len(texts))), columns)
+    block = CodeBlock(lang, info, code, Pos(start + 1, 1), fenced)
     events: list[Event] = [block]
     if fenced:
         closing = prepared[end - 1].strip() if 0 < end <= len(prepared) else ""
