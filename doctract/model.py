@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, overload
 
 
@@ -15,6 +16,12 @@ from typing import Any, overload
 class Pos:
     line: int
     column: int = 1
+
+
+# a position is a value: extraction takes the many equal ones (a document's lines, columns 1 to
+# a few dozen, the same in document after document) from one bounded cache instead of making a
+# frozen object for each of the about 160 a tutorial has
+at = lru_cache(maxsize=4096)(Pos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +55,7 @@ class CodeLines(Sequence[SourceLine]):
 
     def pos(self, index: int, offset: int = 0) -> Pos:
         """Where the text of line `index` (of this table) is, `offset` characters in."""
-        return Pos(self.numbers[index], self.columns[index] + offset)
+        return at(self.numbers[index], self.columns[index] + offset)
 
     def __len__(self) -> int:
         return len(self.texts)

@@ -24,7 +24,7 @@ from doctract.extractors.events import (
     plain_text,
     split_anchor,
 )
-from doctract.model import CodeBlock, CodeLines, Diagnostic, Pos, Table, TableRow
+from doctract.model import CodeBlock, CodeLines, Diagnostic, Pos, Table, TableRow, at
 from doctract.rule_ids import UNCLOSED_FENCE
 
 _FRONT_MATTER_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
@@ -79,7 +79,7 @@ def markdown_events(text: str) -> tuple[str, list[Event]]:
             level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
             if level == 1 and not title:
                 title = heading
-            events.append(HeadingEvent(heading, anchor, level, Pos(line, 1)))
+            events.append(HeadingEvent(heading, anchor, level, at(line, 1)))
             i += 3
             continue
         if ttype == "paragraph_open":
@@ -89,7 +89,7 @@ def markdown_events(text: str) -> tuple[str, list[Event]]:
             if label is not None:
                 events.append(LabelEvent(label))
             else:
-                events.append(ProseEvent(plain_text(content), Pos(line, 1)))
+                events.append(ProseEvent(plain_text(content), at(line, 1)))
             i += 3
             continue
         if ttype in ("fence", "code_block"):
@@ -129,7 +129,7 @@ def _code_events(tok: Token, lines: list[str], prepared: list[str]) -> list[Even
             for src, text in zip(source, texts, strict=True)
         )
     code = CodeLines(texts, tuple(range(first + 1, first + 1 + len(texts))), columns)
-    block = CodeBlock(lang, info, code, Pos(start + 1, 1), fenced)
+    block = CodeBlock(lang, info, code, at(start + 1, 1), fenced)
     events: list[Event] = [block]
     if fenced:
         closing = prepared[end - 1].strip() if 0 < end <= len(prepared) else ""
@@ -163,10 +163,10 @@ def _table(tokens: list[Token], i: int) -> tuple[Table, int]:
             if in_head:
                 header = cells
             else:
-                rows.append(TableRow(tuple(cells), Pos(row_line, 1)))
+                rows.append(TableRow(tuple(cells), at(row_line, 1)))
         elif tok.type == "table_close":
             i += 1
             break
         i += 1
     line = start_tok.map[0] + 1 if start_tok.map else 1
-    return Table(tuple(header), tuple(rows), Pos(line, 1)), i
+    return Table(tuple(header), tuple(rows), at(line, 1)), i
