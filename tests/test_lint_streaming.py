@@ -16,7 +16,7 @@ from conftest import EXAMPLES, FLOW_SERVICE, ROOT, invoke
 from doctract import pool
 from doctract.checks.registry import RULES, Hit, rule
 from doctract.config import Config
-from doctract.corpus import Corpus, DocFacts, DocSet
+from doctract.corpus import Corpus, DocFacts, DocSet, placeholder_fields
 from doctract.findings import Severity
 from doctract.lint import active_rules, api_of, lint_documents, lint_paths
 from doctract.lint_file import Checker
@@ -100,6 +100,25 @@ def test_a_document_is_checked_again_only_where_the_doc_set_answers_otherwise() 
     assert ledger.answered_otherwise(first, final) == [3]
     found = lint_documents(docs, FLOW_SERVICE).findings
     assert [(f.path, f.rule) for f in found] == [("odd.md", "placeholder-inconsistent")]
+
+
+def test_placeholder_fields_are_named_by_their_dotted_and_exact_paths() -> None:
+    """The body fields whose whole value is a placeholder, in document order; the dotted path
+    leaves out list indexes and joins keys as written (an empty key too)."""
+    value = {
+        "a": {"b": "{B}", "": {"c": "{C}"}},
+        "items": [{"id": "{{ID}}"}, "x", "{", ["{N}"]],
+        "n": 1,
+        "d": "x {Y}",
+    }
+    assert placeholder_fields(value) == [
+        ("a.b", "B", ["a", "b"]),
+        ("a..c", "C", ["a", "", "c"]),
+        ("items.id", "ID", ["items", 0, "id"]),
+        ("items", "N", ["items", 3, 0]),
+    ]
+    assert placeholder_fields({"": {"": "{E}"}}) == [("", "E", ["", ""])]
+    assert placeholder_fields("{TOP}") == [("", "TOP", [])]
 
 
 def _doc(org: str) -> str:
