@@ -30,11 +30,14 @@ from doctract.model import (
 _API_FORMAT = re.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(/\S*)\s*$")
 _STATUS = re.compile(r"\bHTTP(?:\s+status)?(?:\s+code)?\s+(\d{3})\b|\bstatus(?:\s+code)?\s+(\d{3})\b",
                      re.IGNORECASE)
+# a mention starts at its method or its path: the lookahead, which changes no match, lets the
+# search skip the other characters (a third of the time, on the prose of a doc set)
 _MENTION = re.compile(
+    r"(?=[GPD`/])"
     r"(?:\b(GET|POST|PUT|PATCH|DELETE)\s+request\s+to\s+(?:the\s+)?)?`?(/[A-Za-z][\w{}./-]*)`?"
     r"\s+endpoint")
 # prose after a request that introduces its response ("Meilisearch returns a task object:")
-_RESPONSE_CUE = re.compile(r"\b(?:returns?|responds?|response|answers?)\b", re.IGNORECASE)
+_RESPONSE_CUE = re.compile(r"(?=[ra])\b(?:returns?|responds?|response|answers?)\b", re.IGNORECASE)
 _SHELL_LANGS = frozenset({"shell", "sh", "bash", "console", "curl", "zsh"})
 _HTTP_LANGS = frozenset({"http", "https"})
 
