@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from doctract.api import Api
 from doctract.contract import Target
-from doctract.model import CurlRequest, Tutorial
+from doctract.model import CurlRequest, JsonDoc, Tutorial
 from doctract.profile import Facts, NoFacts
 from doctract.urls import (
     ENTITY_ID,
@@ -75,7 +75,7 @@ class DocFacts:
                     for name in placeholder_names(header.value):
                         headers[(header.name.lower(), name)] = None
                 if request.body is not None and request.body.valid:
-                    for path, field_name, _ in placeholder_fields(request.body.value):
+                    for path, field_name, _ in placeholder_fields(request.body):
                         fields[(path, field_name)] = None
                 if _is_lookup(request, api):
                     for response in step.responses:
@@ -265,11 +265,19 @@ def ids_in(text: str) -> set[str]:
     return {found.lower() for found in ENTITY_ID.findall(text)}
 
 
-def placeholder_fields(value: Any) -> list[tuple[str, str, list[str | int]]]:
-    """(dotted.path, placeholder name, exact path) for every string leaf that is one whole
-    placeholder (`urls.placeholder_name`), in document order; the dotted path omits indexes.
-    A loop with a stack and one list for the path being walked, spelled out only for those
-    leaves: every request body of every tutorial goes through here twice."""
+def placeholder_fields(body: JsonDoc) -> list[tuple[str, str, list[str | int]]]:
+    """(dotted.path, placeholder name, exact path) for every string leaf of a valid JSON
+    example that is one whole placeholder (`urls.placeholder_name`), in document order; the
+    dotted path omits indexes. Every request body of every tutorial goes through here twice:
+    a body whose text has no string starting with `{` (written as is or as a \\u escape) is
+    not walked, and the walk is a loop with a stack and one list for the path being walked,
+    spelled out only at those leaves."""
+    if '"{' not in body.text and "\\u" not in body.text:
+        return []
+    return _placeholder_leaves(body.value)
+
+
+def _placeholder_leaves(value: Any) -> list[tuple[str, str, list[str | int]]]:
     found: list[tuple[str, str, list[str | int]]] = []
     where: list[str | int] = []
     stack: list[tuple[int, str | int, Any]] = [(0, "", value)]

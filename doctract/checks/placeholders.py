@@ -63,7 +63,7 @@ def placeholder_inconsistent(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit
                         yield _hit(header.pos, f"header {header.name}", name, hit)
             if request.body is None or not request.body.valid:
                 continue
-            for path, field_name, where in placeholder_fields(request.body.value):
+            for path, field_name, where in placeholder_fields(request.body):
                 hit = corpus.ask(DocSet.usual_placeholder, "field", path, field_name)
                 if hit and (path, field_name) not in reported:
                     reported.add((path, field_name))
