@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from doctract.api import Api
 from doctract.contract import Target
-from doctract.model import CurlRequest, Tutorial
+from doctract.model import CurlRequest, JsonDoc, Tutorial
 from doctract.profile import Facts, NoFacts
 from doctract.urls import (
     ENTITY_ID,
@@ -75,10 +75,8 @@ class DocFacts:
                     for name in placeholder_names(header.value):
                         headers[(header.name.lower(), name)] = None
                 if request.body is not None and request.body.valid:
-                    for path, value, _ in leaf_strings(request.body.value):
-                        field_name = placeholder_name(value)
-                        if field_name:
-                            fields[(path, field_name)] = None
+                    for path, field_name, _ in placeholder_fields(request.body):
+                        fields[(path, field_name)] = None
                 if _is_lookup(request, api):
                     for response in step.responses:
                         if response.body is not None and response.body.valid:
@@ -267,23 +265,41 @@ def ids_in(text: str) -> set[str]:
     return {found.lower() for found in ENTITY_ID.findall(text)}
 
 
-def leaf_strings(value: Any) -> list[tuple[str, str, list[str | int]]]:
-    """(dotted.path, string, exact path) for every string leaf, in document order; the dotted
-    path omits indexes. (A loop with a stack, not recursive generators: every request body of
-    every tutorial goes through here twice.)"""
+def placeholder_fields(body: JsonDoc) -> list[tuple[str, str, list[str | int]]]:
+    """(dotted.path, placeholder name, exact path) for every string leaf of a valid JSON
+    example that is one whole placeholder (`urls.placeholder_name`), in document order; the
+    dotted path omits indexes. Every request body of every tutorial goes through here twice:
+    a body whose text has no string starting with `{` (written as is or as a \\u escape) is
+    not walked, and the walk is a loop with a stack and one list for the path being walked,
+    spelled out only at those leaves."""
+    if '"{' not in body.text and "\\u" not in body.text:
+        return []
+    return _placeholder_leaves(body.value)
+
+
+def _placeholder_leaves(value: Any) -> list[tuple[str, str, list[str | int]]]:
     found: list[tuple[str, str, list[str | int]]] = []
-    stack: list[tuple[Any, str, tuple[str | int, ...]]] = [(value, "", ())]
+    where: list[str | int] = []
+    stack: list[tuple[int, str | int, Any]] = [(0, "", value)]
     while stack:
-        node, prefix, where = stack.pop()
+        depth, key, node = stack.pop()
+        if depth:
+            del where[depth - 1 :]
+            where.append(key)
         if isinstance(node, dict):
-            stack.extend(
-                (item, f"{prefix}.{key}" if prefix else str(key), (*where, key))
-                for key, item in reversed(node.items())
-            )
+            stack.extend([(depth + 1, k, v) for k, v in reversed(node.items())])
         elif isinstance(node, list):
-            stack.extend(
-                (item, prefix, (*where, index)) for index, item in reversed(list(enumerate(node)))
-            )
-        elif isinstance(node, str):
-            found.append((prefix, node, list(where)))
+            stack.extend([(depth + 1, i, node[i]) for i in range(len(node) - 1, -1, -1)])
+        elif isinstance(node, str) and node.startswith("{"):
+            name = placeholder_name(node)
+            if name:
+                found.append((_dotted(where), name, list(where)))
     return found
+
+
+def _dotted(where: list[str | int]) -> str:
+    prefix = ""
+    for part in where:
+        if isinstance(part, str):
+            prefix = f"{prefix}.{part}" if prefix else part
+    return prefix

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from doctract.api import Api
+from doctract.budget import alarm_handler
 from doctract.checks import RULES
 from doctract.checks.registry import Hit, rule
 from doctract.config import Config
@@ -168,6 +169,7 @@ def lint_paths(
 
 
 @collector_paused()
+@alarm_handler()  # for every document's budgets, in this process and the workers it forks
 def _lint(
     tasks: Sequence[Task],
     config: Config,

@@ -6,14 +6,22 @@ Lines and columns are 1-based and always refer to the original file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, overload
 
 
 @dataclass(frozen=True, slots=True)
 class Pos:
     line: int
     column: int = 1
+
+
+# a position is a value: extraction takes the many equal ones (a document's lines, columns 1 to
+# a few dozen, the same in document after document) from one bounded cache instead of making a
+# frozen object for each of the about 160 a tutorial has
+at = lru_cache(maxsize=4096)(Pos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +31,49 @@ class SourceLine:
     text: str
     line: int
     column: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLines(Sequence[SourceLine]):
+    """The lines of a code block (or of a JSON example in one) as one table: each line's text,
+    its line in the file and the column its text starts at. A sequence of SourceLine, each made
+    when asked for: a document has hundreds of code lines, and extraction reads most of them
+    only as text (`texts`) and places only what it reports (`pos`)."""
+
+    texts: tuple[str, ...] = ()
+    numbers: tuple[int, ...] = ()  # each text's line in the file
+    columns: tuple[int, ...] = ()  # each text's first column
+
+    @classmethod
+    def of(cls, lines: Iterable[SourceLine]) -> CodeLines:
+        table = tuple(lines)
+        return cls(
+            tuple(sl.text for sl in table),
+            tuple(sl.line for sl in table),
+            tuple(sl.column for sl in table),
+        )
+
+    def pos(self, index: int, offset: int = 0) -> Pos:
+        """Where the text of line `index` (of this table) is, `offset` characters in."""
+        return at(self.numbers[index], self.columns[index] + offset)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @overload
+    def __getitem__(self, index: int) -> SourceLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> CodeLines: ...
+
+    def __getitem__(self, index: int | slice) -> SourceLine | CodeLines:
+        if isinstance(index, slice):
+            return CodeLines(self.texts[index], self.numbers[index], self.columns[index])
+        return SourceLine(self.texts[index], self.numbers[index], self.columns[index])
+
+    def __iter__(self) -> Iterator[SourceLine]:
+        for text, line, column in zip(self.texts, self.numbers, self.columns, strict=True):
+            yield SourceLine(text, line, column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +91,14 @@ class JsonDoc:
     """A JSON example: its text, the parsed value when it is valid, and syntax errors."""
 
     text: str
-    lines: tuple[SourceLine, ...]
+    lines: CodeLines
     value: Any = None
     valid: bool = False
     errors: tuple[Diagnostic, ...] = ()
 
     @property
     def pos(self) -> Pos:
-        first = self.lines[0] if self.lines else SourceLine("", 1)
-        return Pos(first.line, first.column)
+        return self.lines.pos(0) if self.lines.texts else Pos(1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +200,7 @@ class CodeBlock:
 
     lang: str
     info: str
-    lines: tuple[SourceLine, ...]
+    lines: CodeLines
     pos: Pos
     fenced: bool = True
 

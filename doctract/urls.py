@@ -15,8 +15,9 @@ UUID = re.compile(
     r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
 )
 HEX_ID = re.compile(r"\b[0-9a-f]{32}\b")
-# either kind of id, in one scan of a text (a 32-digit id and a UUID never overlap)
-ENTITY_ID = re.compile(rf"\b(?:{UUID.pattern[2:-2]}|{HEX_ID.pattern[2:-2]})\b")
+# either kind of id, in one scan of a text (a 32-digit id and a UUID never overlap); the
+# lookahead, which changes no match, lets the search skip what cannot start one
+ENTITY_ID = re.compile(rf"(?=[0-9a-fA-F])\b(?:{UUID.pattern[2:-2]}|{HEX_ID.pattern[2:-2]})\b")
 # a URL written without a scheme that starts with its host: a placeholder for the base URL
 # (`MEILISEARCH_URL`, `{HOST}`, `$API_URL`, `<host>`) or a host with a port or a dot
 _HOST_LEAD = re.compile(

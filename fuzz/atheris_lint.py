@@ -23,7 +23,7 @@ with atheris.instrument_imports():
     from doctract.extractors.curl import parse_curl
     from doctract.lines import line_count, split_lines
     from doctract.lint import lint_documents, read_document
-    from doctract.model import SourceLine
+    from doctract.model import CodeLines, SourceLine
 
 CONFIG = Config(time_budget=5.0)
 _HANDLE, _SCRATCH = tempfile.mkstemp(prefix="doctract-fuzz-", suffix=".md")
@@ -42,7 +42,7 @@ def test_one_input(data: bytes) -> None:
     for finding in result.findings:
         assert 1 <= finding.line <= last, finding
         assert finding.rule != "internal-error", finding
-    lines = [SourceLine(t, i + 1) for i, t in enumerate(split_lines(text[:4000]))]
+    lines = CodeLines.of(SourceLine(t, i + 1) for i, t in enumerate(split_lines(text[:4000])))
     parse_curl(lines)
     extract("fuzz.txt", text)  # the rendered-page reader too
 

@@ -9,11 +9,13 @@ from conftest import lint, lint_text
 from doctract.extractors import extract
 from doctract.extractors.curl import looks_like_curl, parse_curl
 from doctract.extractors.jsonparse import parse_json
-from doctract.model import SourceLine
+from doctract.model import CodeLines, SourceLine
 
 
-def block(text: str, first_line: int = 10, column: int = 1) -> list[SourceLine]:
-    return [SourceLine(t, first_line + i, column) for i, t in enumerate(text.split("\n"))]
+def block(text: str, first_line: int = 10, column: int = 1) -> CodeLines:
+    return CodeLines.of(
+        SourceLine(t, first_line + i, column) for i, t in enumerate(text.split("\n"))
+    )
 
 
 def codes(text: str) -> list[str]:

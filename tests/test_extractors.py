@@ -5,11 +5,13 @@ from __future__ import annotations
 from doctract.extractors import detect_form, extract
 from doctract.extractors.curl import parse_curl
 from doctract.extractors.jsonparse import keys_in, locate, parse_json
-from doctract.model import SourceLine
+from doctract.model import CodeLines, SourceLine
 
 
-def block(text: str, first_line: int = 10, column: int = 1) -> list[SourceLine]:
-    return [SourceLine(t, first_line + i, column) for i, t in enumerate(text.split("\n"))]
+def block(text: str, first_line: int = 10, column: int = 1) -> CodeLines:
+    return CodeLines.of(
+        SourceLine(t, first_line + i, column) for i, t in enumerate(text.split("\n"))
+    )
 
 
 # --- curl -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import importlib.util
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -191,12 +192,16 @@ def _slow_document() -> str:
 @_IGNORED_IN_CALLBACK
 def test_time_budget_stops_a_slow_file_and_the_rest_still_runs(tmp_path: Path) -> None:
     (tmp_path / "slow.md").write_text(_slow_document())
+    handler = signal.getsignal(signal.SIGALRM)
     started = time.perf_counter()
     result = _check_folder(tmp_path, Config(time_budget=0.3))
     assert time.perf_counter() - started < 15
     slow = [f for f in result.findings if f.path.endswith("slow.md")]
     assert [f.rule for f in slow] == ["time-budget-exceeded"]
     assert "after its time budget of 0.3 s" in slow[0].message
+    # the run installed the budgets' handler once: it is restored, and no timer is left armed
+    assert signal.getsignal(signal.SIGALRM) == handler
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_time_budget_passes_a_file_within_it(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ pool; what crosses from a worker is small; rules read the doc set only through q
 from __future__ import annotations
 
 import ast
+import json
 import pickle
 import time
 from collections.abc import Iterator
@@ -16,11 +17,12 @@ from conftest import EXAMPLES, FLOW_SERVICE, ROOT, invoke
 from doctract import pool
 from doctract.checks.registry import RULES, Hit, rule
 from doctract.config import Config
-from doctract.corpus import Corpus, DocFacts, DocSet
+from doctract.corpus import Corpus, DocFacts, DocSet, placeholder_fields
+from doctract.extractors.jsonparse import parse_json
 from doctract.findings import Severity
 from doctract.lint import active_rules, api_of, lint_documents, lint_paths
 from doctract.lint_file import Checker
-from doctract.model import Tutorial
+from doctract.model import CodeLines, Tutorial
 from doctract.questions import Ledger
 from lint_golden import CASES, Case, dump, golden_file, run_case
 
@@ -100,6 +102,33 @@ def test_a_document_is_checked_again_only_where_the_doc_set_answers_otherwise() 
     assert ledger.answered_otherwise(first, final) == [3]
     found = lint_documents(docs, FLOW_SERVICE).findings
     assert [(f.path, f.rule) for f in found] == [("odd.md", "placeholder-inconsistent")]
+
+
+def test_placeholder_fields_are_named_by_their_dotted_and_exact_paths() -> None:
+    """The body fields whose whole value is a placeholder, in document order; the dotted path
+    leaves out list indexes and joins keys as written (an empty key too); a placeholder written
+    with a \\u escape is one too."""
+
+    def fields(value: object, text: str = "") -> list[tuple[str, str, list[str | int]]]:
+        text = text or json.dumps(value)
+        return placeholder_fields(parse_json(CodeLines((text,), (1,), (1,))))
+
+    value = {
+        "a": {"b": "{B}", "": {"c": "{C}"}},
+        "items": [{"id": "{{ID}}"}, "x", "{", ["{N}"]],
+        "n": 1,
+        "d": "x {Y}",
+    }
+    assert fields(value) == [
+        ("a.b", "B", ["a", "b"]),
+        ("a..c", "C", ["a", "", "c"]),
+        ("items.id", "ID", ["items", 0, "id"]),
+        ("items", "N", ["items", 3, 0]),
+    ]
+    assert fields({"": {"": "{E}"}}) == [("", "E", ["", ""])]
+    assert fields("{TOP}") == [("", "TOP", [])]
+    assert fields(None, '{"a": "\\u007bESCAPED}"}') == [("a", "ESCAPED", ["a"])]
+    assert fields({"a": "x {Y}", "b": ["{"]}) == []
 
 
 def _doc(org: str) -> str:

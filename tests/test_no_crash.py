@@ -10,7 +10,7 @@ from doctract.extractors import extract
 from doctract.extractors.curl import parse_curl
 from doctract.extractors.jsonparse import locate, parse_json
 from doctract.findings import Finding
-from doctract.model import SourceLine
+from doctract.model import CodeLines, SourceLine
 
 FRAGMENTS = [
     "```",
@@ -115,7 +115,7 @@ def test_extract_never_raises(text: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(fragment_lists)
 def test_curl_parser_never_raises(parts: list[str]) -> None:
-    lines = [SourceLine(t, i + 1) for i, t in enumerate("".join(parts).split("\n"))]
+    lines = CodeLines.of(SourceLine(t, i + 1) for i, t in enumerate("".join(parts).split("\n")))
     for request in parse_curl(lines):
         assert all(d.pos.line >= 1 for d in request.diagnostics)
 
@@ -147,7 +147,7 @@ def test_json_parser_on_mutated_json(value: object, edits: list[tuple[int, str]]
     for index, insert in edits:
         index = min(index, len(text))
         text = text[:index] + insert + text[index:]
-    lines = [SourceLine(t, i + 1) for i, t in enumerate(text.split("\n"))]
+    lines = CodeLines.of(SourceLine(t, i + 1) for i, t in enumerate(text.split("\n")))
     doc = parse_json(lines)
     if doc.valid:
         assert doc.errors == ()

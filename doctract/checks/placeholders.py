@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from doctract.checks.registry import Hit, rule
-from doctract.corpus import Corpus, DocSet, leaf_strings
+from doctract.corpus import Corpus, DocSet, placeholder_fields
 from doctract.extractors.jsonparse import locate
 from doctract.findings import Severity
 from doctract.model import Pos, Tutorial
@@ -63,10 +63,7 @@ def placeholder_inconsistent(tutorial: Tutorial, corpus: Corpus) -> Iterator[Hit
                         yield _hit(header.pos, f"header {header.name}", name, hit)
             if request.body is None or not request.body.valid:
                 continue
-            for path, value, where in leaf_strings(request.body.value):
-                field_name = placeholder_name(value)
-                if not field_name:
-                    continue
+            for path, field_name, where in placeholder_fields(request.body):
                 hit = corpus.ask(DocSet.usual_placeholder, "field", path, field_name)
                 if hit and (path, field_name) not in reported:
                     reported.add((path, field_name))

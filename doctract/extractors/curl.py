@@ -18,13 +18,13 @@ from urllib.parse import quote
 
 from doctract.extractors.jsonparse import parse_json
 from doctract.model import (
+    CodeLines,
     CurlRequest,
     Diagnostic,
     FormField,
     Header,
     JsonDoc,
     Pos,
-    SourceLine,
 )
 from doctract.rule_ids import (
     CURL_BROKEN_CONTINUATION,
@@ -142,12 +142,12 @@ class _Lexed:
 _URL_LINE = re.compile(r"""['"]?https?://\S+?['"]?(\s+-\S.*|\s*\\)?$""")
 
 
-def looks_like_curl(lines: Sequence[SourceLine]) -> bool:
+def looks_like_curl(lines: CodeLines) -> bool:
     """True when a block is a curl command, or the body of one that lost its `curl` line.
 
     A URL alone (a page to open in the browser) is not; a URL followed by curl's options, on
     its line, after a `\\` or on the next line, is a curl command that lost its `curl`."""
-    texts = [t for t in (sl.text.strip() for sl in lines) if t and not t.startswith("#")]
+    texts = [t for t in (line.strip() for line in lines.texts) if t and not t.startswith("#")]
     if not texts:
         return False
     text = texts[0]
@@ -159,7 +159,7 @@ def looks_like_curl(lines: Sequence[SourceLine]) -> bool:
     return m.group(1) is not None or (len(texts) > 1 and texts[1].startswith("-"))
 
 
-def _lex(lines: Sequence[SourceLine]) -> _Lexed:
+def _lex(lines: CodeLines) -> _Lexed:
     commands = [_Command()]
     words = commands[0].words  # the current command's
     diags: list[Diagnostic] = []
@@ -172,8 +172,7 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
     dangling: tuple[int, int] | None = None
     piped = False  # after `|`, `;` or `&`: the rest of the line is another command's
 
-    for li, sl in enumerate(lines):
-        s = sl.text
+    for li, s in enumerate(lines.texts):
         n = len(s)
         i = 0
         continued_at = None
@@ -258,10 +257,10 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
             commands.append(_Command())
             words = commands[-1].words
     if quote is not None:
-        li, col = _first_unpaired_quote(lines, quote) or quote_at
+        li, col = _first_unpaired_quote(lines.texts, quote) or quote_at
         diags.append(Diagnostic(
             CURL_UNBALANCED_QUOTE, f"the {quote} opened here is never closed",
-            _pos(lines, li, col), f"close the quoted text with a matching {quote}"))
+            lines.pos(li, col), f"close the quoted text with a matching {quote}"))
     if word and not piped:
         words.append(_Word("".join(chars), *start))
     if commands[-1].words:
@@ -271,39 +270,34 @@ def _lex(lines: Sequence[SourceLine]) -> _Lexed:
         diags.append(Diagnostic(
             CURL_DANGLING_CONTINUATION,
             "the last line of the command ends with '\\', so the shell waits for more input",
-            _pos(lines, li, col), "remove the trailing backslash"))
+            lines.pos(li, col), "remove the trailing backslash"))
     return _Lexed([c for c in commands if c.words], diags)
 
 
-def _first_unpaired_quote(lines: Sequence[SourceLine], quote: str) -> tuple[int, int] | None:
+def _first_unpaired_quote(lines: Sequence[str], quote: str) -> tuple[int, int] | None:
     """Where the author most likely dropped a quote: the first line whose quotes do not pair up,
     other than a line that opens a multi-line body (`-d '{`) and the line that closes it."""
     in_body = False
-    for li, sl in enumerate(lines):
-        if sl.text.count(quote) % 2 == 0:
+    for li, text in enumerate(lines):
+        if text.count(quote) % 2 == 0:
             continue
-        tail = sl.text[sl.text.rfind(quote) + 1:].strip()
+        tail = text[text.rfind(quote) + 1:].strip()
         if in_body:
             in_body = False
         elif tail in ("{", "[", ""):
-            in_body = tail != "" or sl.text.rstrip().endswith(("-d " + quote, "--data " + quote))
+            in_body = tail != "" or text.rstrip().endswith(("-d " + quote, "--data " + quote))
             if not in_body:
-                return li, sl.text.rfind(quote)
+                return li, text.rfind(quote)
         else:
-            return li, sl.text.find(quote)
+            return li, text.find(quote)
     return None
-
-
-def _pos(lines: Sequence[SourceLine], li: int, col: int) -> Pos:
-    sl = lines[li]
-    return Pos(sl.line, sl.column + col)
 
 
 def _is_curl(word: _Word) -> bool:
     return word.text == "curl" or word.text.endswith("/curl")
 
 
-def parse_curl(lines: Sequence[SourceLine]) -> list[CurlRequest]:
+def parse_curl(lines: CodeLines) -> list[CurlRequest]:
     """Every curl request in a shell block, as meant, with what is wrong with each."""
     lexed = _lex(lines)
     groups: list[tuple[_Word, list[_Word], list[Diagnostic]]] = []
@@ -312,22 +306,21 @@ def parse_curl(lines: Sequence[SourceLine]) -> list[CurlRequest]:
         if _is_curl(first):
             groups.append((first, cmd.words[1:], []))
         elif groups and first.text.startswith("-"):
-            prev = lexed.commands[index - 1]
-            prev_line = lines[prev.last_line]
+            prev = lexed.commands[index - 1].last_line
             groups[-1][2].append(Diagnostic(
                 CURL_BROKEN_CONTINUATION,
                 f"this line does not end with '\\', so the shell runs line "
-                f"{lines[first.line].line} onwards as a separate command, not as part of curl",
-                Pos(prev_line.line, prev_line.column + len(prev_line.text.rstrip())),
+                f"{lines.numbers[first.line]} onwards as a separate command, not as part of curl",
+                lines.pos(prev, len(lines.texts[prev].rstrip())),
                 "end the line with ' \\'"))
             groups[-1][1].extend(cmd.words)
         elif not groups and _lost_its_curl(lexed.commands, index):
             groups.append((first, list(cmd.words), [Diagnostic(
                 CURL_MISSING_COMMAND,
                 "the command has no 'curl': the block starts with its arguments",
-                _pos(lines, first.line, first.col),
+                lines.pos(first.line, first.col),
                 "start the block with 'curl -X METHOD \\'")]))
-    requests = [_build(_pos(lines, first.line, first.col), words, diags, lines)
+    requests = [_build(lines.pos(first.line, first.col), words, diags, lines)
                 for first, words, diags in groups]
     if requests and lexed.diagnostics:
         last = requests[-1]
@@ -374,7 +367,7 @@ def _lost_its_curl(commands: list[_Command], index: int) -> bool:
 
 
 def _build(start: Pos, words: list[_Word], diags: list[Diagnostic],
-           lines: Sequence[SourceLine]) -> CurlRequest:
+           lines: CodeLines) -> CurlRequest:
     parsed = _Parsed()
     i = 0
     while i < len(words):
@@ -411,7 +404,7 @@ def _build(start: Pos, words: list[_Word], diags: list[Diagnostic],
 
 
 def _short_options(parsed: _Parsed, word: _Word, nxt: _Word | None, diags: list[Diagnostic],
-                   lines: Sequence[SourceLine]) -> int:
+                   lines: CodeLines) -> int:
     """Apply a cluster of short options (`-sSL`, `-XPOST`); the number of words it used."""
     text = word.text
     for j in range(1, len(text)):
@@ -435,17 +428,17 @@ def _short_options(parsed: _Parsed, word: _Word, nxt: _Word | None, diags: list[
     return 1
 
 
-def _unknown(text: str, word: _Word, lines: Sequence[SourceLine]) -> Diagnostic:
+def _unknown(text: str, word: _Word, lines: CodeLines) -> Diagnostic:
     return Diagnostic(CURL_UNKNOWN_FLAG, f"curl has no option {text}",
-                      _pos(lines, word.line, word.col), "check the spelling of the option")
+                      lines.pos(word.line, word.col), "check the spelling of the option")
 
 
-def _arg_pos(word: _Word, lines: Sequence[SourceLine]) -> Pos:
-    return _pos(lines, word.line, word.col + int(word.quoted))
+def _arg_pos(word: _Word, lines: CodeLines) -> Pos:
+    return lines.pos(word.line, word.col + int(word.quoted))
 
 
 def _apply(parsed: _Parsed, name: str, arg: _Word | None, diags: list[Diagnostic],
-           lines: Sequence[SourceLine]) -> None:
+           lines: CodeLines) -> None:
     """What one option (by its long name) means for the request."""
     if name == "--get":
         parsed.get = True
@@ -490,7 +483,7 @@ def _imply(parsed: _Parsed, name: str, value: str, pos: Pos) -> None:
 
 
 def _header(parsed: _Parsed, arg: _Word, diags: list[Diagnostic],
-            lines: Sequence[SourceLine]) -> None:
+            lines: CodeLines) -> None:
     """One `-H` line: a header, a `@file` of headers, or a malformed line (header-syntax)."""
     text = arg.text.strip()
     pos = _arg_pos(arg, lines)
@@ -570,7 +563,7 @@ def _percent(text: str) -> str:
 
 
 def _request(parsed: _Parsed, start: Pos, diags: list[Diagnostic],
-             lines: Sequence[SourceLine]) -> CurlRequest:
+             lines: CodeLines) -> CurlRequest:
     data = parsed.data
     method = parsed.method
     if method is None:
@@ -610,14 +603,12 @@ def _request(parsed: _Parsed, start: Pos, diags: list[Diagnostic],
                        parsed.method_pos, tuple(parsed.malformed))
 
 
-def _body_lines(word: _Word, lines: Sequence[SourceLine]) -> list[SourceLine]:
-    out: list[SourceLine] = []
-    offset = int(word.quoted)
-    for k, text in enumerate(word.text.split("\n")):
-        li = min(word.line + k, len(lines) - 1)
-        sl = lines[li]
-        if k and text == sl.text:
-            out.append(sl)  # a whole line of the block: the block's own
-        else:
-            out.append(SourceLine(text, sl.line, sl.column + (word.col + offset if k == 0 else 0)))
-    return out
+def _body_lines(word: _Word, lines: CodeLines) -> CodeLines:
+    """The lines of a data word, each where it is in the block (a body split over several lines
+    of it: each piece at its line, the first after the option and the quote)."""
+    texts = tuple(word.text.split("\n"))
+    last = len(lines) - 1
+    at = [min(word.line + k, last) for k in range(len(texts))]
+    columns = [lines.columns[li] for li in at]
+    columns[0] += word.col + int(word.quoted)
+    return CodeLines(texts, tuple(lines.numbers[li] for li in at), tuple(columns))

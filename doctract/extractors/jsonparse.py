@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from doctract.model import Diagnostic, JsonDoc, Pos, SourceLine
+from doctract.model import CodeLines, Diagnostic, JsonDoc, Pos
 from doctract.rule_ids import JSON_ELIDED, JSON_SYNTAX
 from doctract.secrets.names import is_secret_key
 
@@ -270,30 +270,28 @@ def _unquote(text: str) -> str:
     return value if isinstance(value, str) else text
 
 
-def _source_pos(lines: Sequence[SourceLine], li: int, col: int) -> Pos:
-    if not lines:
+def _source_pos(lines: CodeLines, li: int, col: int) -> Pos:
+    if not lines.texts:
         return Pos(1, 1)
-    li = max(0, min(li, len(lines) - 1))
-    sl = lines[li]
-    return Pos(sl.line, sl.column + col)
+    return lines.pos(max(0, min(li, len(lines.texts) - 1)), col)
 
 
-def parse_json(lines: Sequence[SourceLine]) -> JsonDoc:
+def parse_json(lines: CodeLines) -> JsonDoc:
     """Parse a JSON example, reporting every syntax error at its position in the file."""
-    texts = [sl.text for sl in lines]
+    texts = lines.texts
     text = "\n".join(texts)
     try:
         value = json.loads(text)
     except RecursionError:
-        return JsonDoc(text, tuple(lines), None, False, (Diagnostic(
+        return JsonDoc(text, lines, None, False, (Diagnostic(
             JSON_SYNTAX, f"JSON nested deeper than Python can parse ({_MAX_DEPTH}+ levels)",
             _source_pos(lines, 0, 0)),))
     except ValueError as exc:
-        return JsonDoc(text, tuple(lines), None, False, _errors(lines, texts, exc))
-    return JsonDoc(text, tuple(lines), value, True, ())
+        return JsonDoc(text, lines, None, False, _errors(lines, texts, exc))
+    return JsonDoc(text, lines, value, True, ())
 
 
-def _errors(lines: Sequence[SourceLine], texts: list[str], exc: ValueError) -> tuple[Diagnostic, ...]:
+def _errors(lines: CodeLines, texts: Sequence[str], exc: ValueError) -> tuple[Diagnostic, ...]:
     comments: list[_Tok] = []
     walker = _Walker(_tokenize(texts, comments))
     walker.document()
@@ -327,7 +325,7 @@ def _errors(lines: Sequence[SourceLine], texts: list[str], exc: ValueError) -> t
 
 def locate(doc: JsonDoc, path: Sequence[str | int]) -> Pos:
     """The position of the value at `path` (or of its nearest located ancestor)."""
-    walker = _Walker(_tokenize([sl.text for sl in doc.lines]))
+    walker = _Walker(_tokenize(doc.lines.texts))
     try:
         walker.document()
     except RecursionError:

@@ -24,7 +24,7 @@ from doctract.extractors.events import (
     plain_text,
     split_anchor,
 )
-from doctract.model import CodeBlock, Diagnostic, Pos, SourceLine, Table, TableRow
+from doctract.model import CodeBlock, CodeLines, Diagnostic, Pos, Table, TableRow, at
 from doctract.rule_ids import UNCLOSED_FENCE
 
 _FRONT_MATTER_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
@@ -79,7 +79,7 @@ def markdown_events(text: str) -> tuple[str, list[Event]]:
             level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
             if level == 1 and not title:
                 title = heading
-            events.append(HeadingEvent(heading, anchor, level, Pos(line, 1)))
+            events.append(HeadingEvent(heading, anchor, level, at(line, 1)))
             i += 3
             continue
         if ttype == "paragraph_open":
@@ -89,7 +89,7 @@ def markdown_events(text: str) -> tuple[str, list[Event]]:
             if label is not None:
                 events.append(LabelEvent(label))
             else:
-                events.append(ProseEvent(plain_text(content), Pos(line, 1)))
+                events.append(ProseEvent(plain_text(content), at(line, 1)))
             i += 3
             continue
         if ttype in ("fence", "code_block"):
@@ -118,17 +118,18 @@ def _code_events(tok: Token, lines: list[str], prepared: list[str]) -> list[Even
         options = directive_options(content) if not directive.startswith("{") else 0
         content = content[options:]
         first += options
-    code_lines = []
-    count = len(lines)
-    li = first
-    for text in content:
-        src = lines[li] if li < count else text
-        li += 1
-        if src == text or not text or not src.endswith(text):
-            code_lines.append(SourceLine(text, li, 1))
-        else:  # indented (in a list, a blockquote or a container): where the text starts
-            code_lines.append(SourceLine(text, li, len(src) - len(text) + 1))
-    block = CodeBlock(lang, info, tuple(code_lines), Pos(start + 1, 1), fenced)
+    texts = tuple(content)
+    source = lines[first:first + len(texts)]
+    if tuple(source) == texts:  # not indented: every line starts at column 1
+        columns = (1,) * len(texts)
+    else:  # indented (in a list, a blockquote or a container): where each text starts
+        source += texts[len(source):]  # past the end of the file: the text itself
+        columns = tuple(
+            len(src) - len(text) + 1 if text and src != text and src.endswith(text) else 1
+            for src, text in zip(source, texts, strict=True)
+        )
+    code = CodeLines(texts, tuple(range(first + 1, first + 1 + len(texts))), columns)
+    block = CodeBlock(lang, info, code, at(start + 1, 1), fenced)
     events: list[Event] = [block]
     if fenced:
         closing = prepared[end - 1].strip() if 0 < end <= len(prepared) else ""
@@ -162,10 +163,10 @@ def _table(tokens: list[Token], i: int) -> tuple[Table, int]:
             if in_head:
                 header = cells
             else:
-                rows.append(TableRow(tuple(cells), Pos(row_line, 1)))
+                rows.append(TableRow(tuple(cells), at(row_line, 1)))
         elif tok.type == "table_close":
             i += 1
             break
         i += 1
     line = start_tok.map[0] + 1 if start_tok.map else 1
-    return Table(tuple(header), tuple(rows), Pos(line, 1)), i
+    return Table(tuple(header), tuple(rows), at(line, 1)), i

@@ -19,7 +19,7 @@ from doctract.extractors.events import (
     label_of,
     slug,
 )
-from doctract.model import CodeBlock, Pos, SourceLine, Table, TableRow
+from doctract.model import CodeBlock, CodeLines, Pos, Table, TableRow
 
 _CODE_MARKER = re.compile(r"^code language-([\w+-]+)(.*)$")
 _API_FORMAT = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+/\S*$")
@@ -61,7 +61,7 @@ def rendered_events(text: str) -> tuple[str, list[Event]]:
             block_ended = True
             continue
         if _API_FORMAT.match(line) or looks_like_curl(
-            [SourceLine(raw, i + 1)]
+            CodeLines((raw,), (i + 1,), (1,))
         ) or line.startswith(("{", "[")):
             lang = "json" if line.startswith(("{", "[")) else (
                 "http" if _API_FORMAT.match(line) else "shell")
@@ -170,10 +170,10 @@ def _bracket_delta(text: str) -> int:
 
 def _block(lines: list[str], start: int, end: int, lang: str, info: str,
            fenced: bool = True) -> CodeBlock:
-    code = tuple(SourceLine(lines[j], j + 1, 1) for j in range(start, end))
-    while code and not code[-1].text.strip():
-        code = code[:-1]
-    return CodeBlock(lang, info, code, Pos(start + 1 if code else start, 1), fenced)
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    code = CodeLines(tuple(lines[start:end]), tuple(range(start + 1, end + 1)), (1,) * (end - start))
+    return CodeBlock(lang, info, code, Pos(start + 1 if end > start else start, 1), fenced)
 
 
 def _table(lines: list[str], i: int) -> tuple[Table, int]:
