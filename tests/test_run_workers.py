@@ -42,9 +42,11 @@ def _features(folder: Path, count: int) -> list[str]:
     ("given", "tutorials", "cores", "expected"),
     [
         (None, 10_000, 4, 1),
+        ("auto", 1, 4, 1),
         ("auto", 3, 4, 1),
-        ("auto", cli.AUTO_MIN_TUTORIALS_PER_CORE * 4 - 1, 4, 1),
-        ("auto", cli.AUTO_MIN_TUTORIALS_PER_CORE * 4, 4, 4),
+        ("auto", cli.AUTO_MIN_TUTORIALS_PER_WORKER * 3, 4, 3),
+        ("auto", cli.AUTO_MIN_TUTORIALS_PER_WORKER * 4, 4, 4),
+        ("auto", 10_000, 4, 4),
         ("auto", 10_000, 1, 1),
         ("2", 3, 4, 2),
         ("8", 3, 4, 3),  # never a worker without a tutorial
