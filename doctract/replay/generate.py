@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from doctract.api import Api
-from doctract.budget import BudgetExceeded, time_budget
+from doctract.budget import BudgetExceeded, alarm_handler, time_budget
 from doctract.config import Config
 from doctract.contract import Secrets
 from doctract.errors import DoctractError
@@ -79,7 +79,8 @@ def generate(
         scrubber = for_config(config, secret_names=names)
         return partial(_feature_of, config, root, names, examples, scrubber)
 
-    with ordered_map(setup, files, workers_for(len(files), jobs)) as features:
+    # one SIGALRM handler for every document's budget, here and in the workers (as the lint)
+    with alarm_handler(), ordered_map(setup, files, workers_for(len(files), jobs)) as features:
         for doc, (content, problem) in zip(files, features, strict=True):
             if content is None:
                 problems.extend([problem] if problem else [])
@@ -216,14 +217,15 @@ def run_features(
         try:
             status = int(pytest.main(args, plugins=[*plugins, ctrl_c, kept]))
         except KeyboardInterrupt as interrupt:  # after the session (unconfigure): its records
-            raise ReplayInterrupted(signal_name(interrupt), _sorted(kept.records)) from None
-    records = _sorted(kept.records)
+            raise ReplayInterrupted(signal_name(interrupt), in_path_order(kept.records)) from None
+    records = in_path_order(kept.records)
     if ctrl_c.signal is not None:  # pytest caught the Ctrl-C (SIGTERM) and stopped: pass it on
         raise ReplayInterrupted(ctrl_c.signal, records)
     return status, records
 
 
-def _sorted(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def in_path_order(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A run's records in the order it reports them: by tutorial path, then pytest node."""
     return sorted(records, key=lambda r: (r["path"], r.get("node", "")))
 
 

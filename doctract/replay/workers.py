@@ -29,6 +29,7 @@ from types import FrameType
 from typing import Any
 
 from doctract import interrupts
+from doctract.replay.generate import in_path_order
 from doctract.replay.interrupted import ReplayInterrupted
 from doctract.replay.progress import Display, RunProgress, Unrecorded
 from doctract.replay.session import ReplayOptions
@@ -282,9 +283,13 @@ class _Gathered:
     def _start_when_counted(self) -> None:
         if self.started or not self.workers or len(self.totals) < self.workers:
             return
-        self.started = True
         if self.display is not None:
             self.display.start(sum(self.totals.values()))
+        self._say_waiting()
+
+    def _say_waiting(self) -> None:
+        """From now on each finished scenario is shown as it comes: those that waited first."""
+        self.started = True
         for name, outcome in self.waiting:
             self._advance(name, outcome)
         self.waiting.clear()
@@ -296,12 +301,10 @@ class _Gathered:
             self.display.advance(name, outcome)
 
     def close(self) -> None:
+        if not self.started:  # never counted (interrupted): what finished is still said
+            self._say_waiting()
         if self.display is not None:
-            if not self.started:  # never counted (interrupted): what finished is still said
-                self.started = True
-                for name, outcome in self.waiting:
-                    self.display.advance(name, outcome)
             self.display.stop()
 
     def records(self) -> list[dict[str, Any]]:
-        return sorted(self._records, key=lambda r: (r["path"], r.get("node", "")))
+        return in_path_order(self._records)
